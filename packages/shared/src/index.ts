@@ -1,0 +1,6 @@
+export * from './errors.js';
+export * from './events.js';
+export * from './ids.js';
+export * from './run.js';
+export * from './run-dir.js';
+export * from './run-request.js';

@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import { agentErrorSchema, diffStatSchema, usageSchema } from './run.js';
+
+/**
+ * The run directory, shared by the orchestrator (any replica) and the workers:
+ *
+ *   run-<id>/
+ *     run.json                    written once, last, by the replica that created the run
+ *     repo/                       the run's git repository; branch main is the starting point
+ *     agent-<n>/                  git worktree of repo on branch agent-<n>
+ *     meta/                       never inside repo/ or a worktree, so it is never committed
+ *       cancel.json               write-once: a cancel was requested (first writer wins)
+ *       agent-<n>/
+ *         launch.json             write-once: the executor launched the worker
+ *         state.json              the worker's live state (only the worker writes it)
+ *         result.json             write-once: the outcome (the worker, or a replica that found it lost)
+ *         transcript.ndjson       append-only: every SDK message, one JSON object per line
+ *         worker.log              the worker's own log (stdout and stderr)
+ *         claude/                 CLAUDE_CONFIG_DIR of this agent
+ *
+ * Paths are POSIX: runs live on Linux hosts and volumes, and this module is also used by the browser.
+ */
+export function runDirName(id: string): string {
+  return `run-${id}`;
+}
+
+export function runPaths(storage: string, id: string) {
+  const root = `${storage.replace(/\/+$/, '')}/${runDirName(id)}`;
+  const meta = `${root}/meta`;
+  return {
+    root,
+    runJson: `${root}/run.json`,
+    repo: `${root}/repo`,
+    meta,
+    cancel: `${meta}/cancel.json`,
+    worktree: (n: number) => `${root}/agent-${n}`,
+    agent: (n: number) => agentPaths(`${meta}/agent-${n}`),
+  };
+}
+export type RunPaths = ReturnType<typeof runPaths>;
+
+export function agentPaths(dir: string) {
+  return {
+    dir,
+    launch: `${dir}/launch.json`,
+    state: `${dir}/state.json`,
+    result: `${dir}/result.json`,
+    transcript: `${dir}/transcript.ndjson`,
+    log: `${dir}/worker.log`,
+    claudeConfig: `${dir}/claude`,
+  };
+}
+export type AgentPaths = ReturnType<typeof agentPaths>;
+
+/** `run.json`: the request and settings of a run, written once when the run is created. */
+export const runFileSchema = z.object({
+  version: z.literal(1),
+  id: z.string(),
+  createdAt: z.string(),
+  prompt: z.string(),
+  agents: z.number().int().min(1),
+  model: z.string().nullable(),
+  /** One model per agent (null entries fall back to `model`, then the SDK's default). */
+  models: z.array(z.string().nullable()),
+  baseRepo: z.string().nullable(),
+  baseRef: z.string().nullable(),
+  baseCommit: z.string(),
+  maxTurns: z.number().int().nullable(),
+  timeoutSeconds: z.number().int(),
+  /** The absolute path of the run directory, the same on every host and pod that mounts it. */
+  runDir: z.string(),
+});
+export type RunFile = z.infer<typeof runFileSchema>;
+
+export const cancelFileSchema = z.object({ requestedAt: z.string() });
+export type CancelFile = z.infer<typeof cancelFileSchema>;
+
+export const launchFileSchema = z.object({
+  launchedAt: z.string(),
+  executor: z.enum(['local', 'kubernetes']),
+  /** local: the worker's pid and its start time in clock ticks (field 22 of /proc/<pid>/stat). */
+  pid: z.number().int().optional(),
+  pidStartTicks: z.string().optional(),
+  host: z.string().optional(),
+  /** kubernetes: the Job's name. */
+  job: z.string().optional(),
+});
+export type LaunchFile = z.infer<typeof launchFileSchema>;
+
+export const stateFileSchema = z.object({
+  /** Grows by one with every write, so readers can tell a change from a re-read. */
+  rev: z.number().int(),
+  pid: z.number().int(),
+  host: z.string(),
+  startedAt: z.string(),
+  heartbeatAt: z.string(),
+  numTurns: z.number().int(),
+  usage: usageSchema,
+  costUsd: z.number().nullable(),
+  activity: z.string().nullable(),
+  model: z.string().nullable(),
+  sessionId: z.string().nullable(),
+});
+export type StateFile = z.infer<typeof stateFileSchema>;
+
+export const resultFileSchema = z.object({
+  status: z.enum(['succeeded', 'failed', 'cancelled']),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string(),
+  commit: z.string().nullable(),
+  diffStat: diffStatSchema.nullable(),
+  usage: usageSchema,
+  costUsd: z.number().nullable(),
+  numTurns: z.number().int(),
+  error: agentErrorSchema.optional(),
+  /** Who wrote it: the worker itself, or an orchestrator replica that found the worker gone. */
+  writtenBy: z.enum(['worker', 'orchestrator']),
+});
+export type ResultFile = z.infer<typeof resultFileSchema>;
+
+/** Environment variables the executor sets for a worker (the first two are the reference design's). */
+export const WORKER_ENV = {
+  worktree: 'AGENT_WORKTREE_PATH',
+  branch: 'AGENT_BRANCH',
+  runDir: 'FANOUT_RUN_DIR',
+  runId: 'FANOUT_RUN_ID',
+  agentIndex: 'FANOUT_AGENT_INDEX',
+} as const;

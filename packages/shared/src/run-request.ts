@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+export const MAX_PROMPT_CHARS = 100_000;
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * The body of `POST /api/runs`. `maxAgents` comes from the server's configuration, so the schema is
+ * built per server. Strict: unknown fields are refused; no coercion (`"3"` is not a number).
+ */
+export function runRequestSchema(maxAgents: number) {
+  return z
+    .object({
+      prompt: z
+        .string({ error: 'must be a string' })
+        .refine((s) => s.trim().length > 0, { message: 'must not be empty' })
+        .refine((s) => s.length <= MAX_PROMPT_CHARS, {
+          message: `must be at most ${MAX_PROMPT_CHARS} characters`,
+        }),
+      agents: z
+        .number({ error: `must be an integer from 1 to ${maxAgents}` })
+        .int({ error: `must be an integer from 1 to ${maxAgents}` })
+        .min(1, { error: `must be an integer from 1 to ${maxAgents}` })
+        .max(maxAgents, { error: `must be an integer from 1 to ${maxAgents}` }),
+      model: z.string().trim().min(1, { error: 'must not be empty' }).max(200).optional(),
+      models: z.array(z.string().trim().min(1, { error: 'must not be empty' }).max(200)).optional(),
+      baseRepo: z.string().trim().min(1, { error: 'must not be empty' }).max(4096).optional(),
+      baseRef: z
+        .string()
+        .trim()
+        .min(1, { error: 'must not be empty' })
+        .max(256)
+        .regex(/^[^\s~^:?*[\\]+$/, { error: 'must be a git ref name or commit' })
+        .optional(),
+      maxTurns: z
+        .number()
+        .int({ error: 'must be an integer from 1 to 10000' })
+        .min(1, { error: 'must be an integer from 1 to 10000' })
+        .max(10_000, { error: 'must be an integer from 1 to 10000' })
+        .optional(),
+      timeoutSeconds: z
+        .number()
+        .int({ error: 'must be an integer from 10 to 604800' })
+        .min(10, { error: 'must be an integer from 10 to 604800' })
+        .max(604_800, { error: 'must be an integer from 10 to 604800' })
+        .optional(),
+    })
+    .strict()
+    .superRefine((body, ctx) => {
+      if (body.models && body.models.length !== body.agents) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['models'],
+          message: `must name one model per agent (${body.agents})`,
+        });
+      }
+      if (body.baseRef && !body.baseRepo) {
+        ctx.addIssue({ code: 'custom', path: ['baseRef'], message: 'needs baseRepo' });
+      }
+    });
+}
+
+export type RunRequest = z.infer<ReturnType<typeof runRequestSchema>>;
