@@ -25,7 +25,11 @@ export function runDirName(id: string): string {
 }
 
 export function runPaths(storage: string, id: string) {
-  const root = `${storage.replace(/\/+$/, '')}/${runDirName(id)}`;
+  return runPathsAt(`${storage.replace(/\/+$/, '')}/${runDirName(id)}`);
+}
+
+/** The paths of a run whose folder is `root` (`run.json`'s `runDir`). */
+export function runPathsAt(root: string) {
   const meta = `${root}/meta`;
   return {
     root,
@@ -37,7 +41,7 @@ export function runPaths(storage: string, id: string) {
     agent: (n: number) => agentPaths(`${meta}/agent-${n}`),
   };
 }
-export type RunPaths = ReturnType<typeof runPaths>;
+export type RunPaths = ReturnType<typeof runPathsAt>;
 
 export function agentPaths(dir: string) {
   return {

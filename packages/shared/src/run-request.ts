@@ -11,13 +11,16 @@ export function runRequestSchema(maxAgents: number) {
   return z
     .object({
       prompt: z
-        .string({ error: 'must be a string' })
+        .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
         .refine((s) => s.trim().length > 0, { message: 'must not be empty' })
         .refine((s) => s.length <= MAX_PROMPT_CHARS, {
           message: `must be at most ${MAX_PROMPT_CHARS} characters`,
         }),
       agents: z
-        .number({ error: `must be an integer from 1 to ${maxAgents}` })
+        .number({
+          error: (issue) =>
+            issue.input === undefined ? 'is required' : `must be an integer from 1 to ${maxAgents}`,
+        })
         .int({ error: `must be an integer from 1 to ${maxAgents}` })
         .min(1, { error: `must be an integer from 1 to ${maxAgents}` })
         .max(maxAgents, { error: `must be an integer from 1 to ${maxAgents}` }),

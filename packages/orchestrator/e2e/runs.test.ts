@@ -1,0 +1,153 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runPaths, type Run } from '@fanout/shared';
+import {
+  TEST_MODEL,
+  api,
+  claudeEnvFor,
+  scriptByAgent,
+  startOrchestratorProcess,
+  startScriptedModel,
+  waitForRun,
+  type OrchestratorProcess,
+  type ScriptedModel,
+  type Step,
+} from '@fanout/test-utils';
+import { changedFiles, gitIn } from './git-inspect.js';
+
+const write = (path: string, content: string): Step => ({
+  kind: 'tool',
+  calls: [{ name: 'Write', input: { file_path: path, content } }],
+});
+const bash = (command: string): Step => ({ kind: 'tool', calls: [{ name: 'Bash', input: { command, description: 'run' } }] });
+
+/** Scripts keyed by a word in the prompt, so one model server serves every test of this file. */
+const scripts: Record<string, Record<number, Step[]>> = {
+  'three-files': Object.fromEntries(
+    [0, 1, 2].map((i) => [
+      i,
+      [write(`file-${i}.txt`, `agent ${i} was here\n`), bash(`git add -A && git commit -q -m "add file-${i}"`), { kind: 'text', text: `wrote file-${i}` }],
+    ]),
+  ),
+  'no-commit': { 0: [write('uncommitted.txt', 'not committed by the agent\n'), { kind: 'text', text: 'done, forgot to commit' }] },
+  'one-fails': {
+    0: [write('ok-0.txt', 'ok\n'), { kind: 'text', text: 'ok' }],
+    1: [{ kind: 'error', status: 400, message: 'prompt is too long: 300000 tokens > 200000 maximum' }],
+    2: [write('ok-2.txt', 'ok\n'), { kind: 'text', text: 'ok' }],
+  },
+};
+
+function scriptFor(prompt: string): Record<number, Step[]> | undefined {
+  const key = Object.keys(scripts).find((k) => prompt.includes(`[${k}]`));
+  return key ? scripts[key] : undefined;
+}
+
+let model: ScriptedModel;
+let orchestrator: OrchestratorProcess;
+
+beforeAll(async () => {
+  model = await startScriptedModel({
+    script: (ctx) => {
+      const prompt = JSON.stringify(ctx.request);
+      const byAgent = scriptFor(prompt);
+      return scriptByAgent(byAgent ?? {})(ctx);
+    },
+  });
+  orchestrator = await startOrchestratorProcess({ env: { ...claudeEnvFor(model), FANOUT_CONCURRENCY: '4' } });
+});
+
+afterAll(async () => {
+  await orchestrator?.close();
+  await model?.close();
+});
+
+async function createRun(prompt: string, agents: number): Promise<Run> {
+  const response = await api<Run>(orchestrator.url, 'POST', '/api/runs', { prompt, agents, model: TEST_MODEL });
+  expect(response.status, response.text).toBe(201);
+  return response.json;
+}
+
+describe('runs end to end with the real worker and Claude Code', () => {
+  it('three agents each commit their own file on their own branch', async () => {
+    const created = await createRun('[three-files] each agent writes its own file', 3);
+    expect(created.agents.map((a) => a.branch)).toEqual(['agent-0', 'agent-1', 'agent-2']);
+    const run = await waitForRun(orchestrator.url, created.id);
+    expect(run.status).toBe('succeeded');
+    const repo = runPaths(orchestrator.storage, run.id).repo;
+    expect(gitIn(repo, 'branch', '--format=%(refname:short)').split('\n').filter(Boolean).sort()).toEqual([
+      'agent-0',
+      'agent-1',
+      'agent-2',
+      'main',
+    ]);
+    for (const agent of run.agents) {
+      const i = agent.index;
+      expect(agent.status).toBe('succeeded');
+      expect(changedFiles(repo, `main..agent-${i}`)).toEqual([`file-${i}.txt`]);
+      expect(gitIn(repo, 'show', `agent-${i}:file-${i}.txt`)).toBe(`agent ${i} was here\n`);
+      expect(gitIn(repo, 'log', '-1', '--format=%an|%s', `agent-${i}`).trim()).toBe(`agent-${i}|add file-${i}`);
+      expect(agent.commit).toBe(gitIn(repo, 'rev-parse', `agent-${i}`).trim());
+      expect(agent.diffStat).toEqual({ files: 1, insertions: 1, deletions: 0 });
+      expect(agent.usage.inputTokens).toBeGreaterThan(0);
+      expect(agent.usage.outputTokens).toBeGreaterThan(0);
+      expect(agent.costUsd).toBeGreaterThan(0);
+      expect(agent.numTurns).toBeGreaterThanOrEqual(3);
+    }
+    expect(run.costUsd).toBeGreaterThan(0);
+    const diff = await api(orchestrator.url, 'GET', `/api/runs/${run.id}/agents/1/diff`);
+    expect(diff.status).toBe(200);
+    expect(diff.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(diff.text).toContain('+++ b/file-1.txt');
+    expect(diff.text).toContain('+agent 1 was here');
+    expect(diff.text).not.toContain('file-0.txt');
+    const transcript = await api(orchestrator.url, 'GET', `/api/runs/${run.id}/agents/0/transcript`);
+    expect(transcript.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
+    const lines = transcript.text.trim().split('\n').map((l) => JSON.parse(l) as { type: string });
+    expect(lines[0]?.type).toBe('system');
+    expect(lines.at(-1)?.type).toBe('result');
+    // Metadata stays out of the repository and the worktrees.
+    expect(gitIn(runPaths(orchestrator.storage, run.id).worktree(0), 'status', '--porcelain')).toBe('');
+    expect(gitIn(repo, 'config', 'gc.auto').trim()).toBe('0');
+  });
+
+  it('commits what an agent left uncommitted, as fanout', async () => {
+    const created = await createRun('[no-commit] write a file', 1);
+    const run = await waitForRun(orchestrator.url, created.id);
+    expect(run.status).toBe('succeeded');
+    const repo = runPaths(orchestrator.storage, run.id).repo;
+    expect(changedFiles(repo, 'main..agent-0')).toEqual(['uncommitted.txt']);
+    const [author, subject] = gitIn(repo, 'log', '-1', '--format=%an%n%s', 'agent-0').split('\n');
+    expect(author).toBe('fanout');
+    expect(subject).toMatch(/^fanout: /);
+  });
+
+  it('one agent of three gets a model error: it fails with the message, the run is partial', async () => {
+    const created = await createRun('[one-fails] write ok', 3);
+    const run = await waitForRun(orchestrator.url, created.id);
+    expect(run.status).toBe('partial');
+    expect(run.agents.map((a) => a.status)).toEqual(['succeeded', 'failed', 'succeeded']);
+    const failed = run.agents[1]!;
+    expect(failed.error?.code).toBe('model_error');
+    expect(failed.error?.message).toContain('prompt is too long');
+    expect(failed.error?.status).toBe(400);
+  });
+
+  it('lists runs newest first with paging', async () => {
+    const first = await api<{ runs: Run[]; nextCursor: string | null }>(orchestrator.url, 'GET', '/api/runs?limit=2');
+    expect(first.status).toBe(200);
+    expect(first.json.runs).toHaveLength(2);
+    expect(first.json.nextCursor).not.toBeNull();
+    const rest = await api<{ runs: Run[]; nextCursor: string | null }>(
+      orchestrator.url,
+      'GET',
+      `/api/runs?limit=200&cursor=${first.json.nextCursor}`,
+    );
+    const ids = [...first.json.runs, ...rest.json.runs].map((r) => r.id);
+    expect(ids).toEqual([...ids].sort().reverse());
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(rest.json.nextCursor).toBeNull();
+    expect(existsSync(join(orchestrator.storage, `run-${ids[0]}`, 'run.json'))).toBe(true);
+    expect(JSON.parse(readFileSync(join(orchestrator.storage, `run-${ids[0]}`, 'run.json'), 'utf8')).id).toBe(ids[0]);
+  });
+});

@@ -1,0 +1,62 @@
+import { open } from 'node:fs/promises';
+
+/**
+ * Reads complete lines appended to a transcript since the last call. A line the worker is still
+ * writing (no newline yet) is left for the next call.
+ */
+export class TranscriptReader {
+  private offset = 0;
+  private carry = Buffer.alloc(0);
+
+  constructor(private readonly path: string) {}
+
+  /** Skips the first `count` lines; returns how many there were (fewer when the file is shorter). */
+  async skip(count: number): Promise<number> {
+    let skipped = 0;
+    while (skipped < count) {
+      const lines = await this.read(count - skipped);
+      if (lines.length === 0) break;
+      skipped += lines.length;
+    }
+    return skipped;
+  }
+
+  /** New complete lines, at most `max`. */
+  async read(max = Infinity): Promise<string[]> {
+    let handle;
+    try {
+      handle = await open(this.path, 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+    try {
+      const lines: string[] = [];
+      const chunk = Buffer.alloc(256 * 1024);
+      while (lines.length < max) {
+        const { bytesRead } = await handle.read(chunk, 0, chunk.length, this.offset + this.carry.length);
+        if (bytesRead === 0) break;
+        let data = Buffer.concat([this.carry, chunk.subarray(0, bytesRead)]);
+        let newline: number;
+        while (lines.length < max && (newline = data.indexOf(10)) !== -1) {
+          lines.push(data.subarray(0, newline).toString('utf8'));
+          this.offset += newline + 1;
+          data = data.subarray(newline + 1);
+        }
+        this.carry = Buffer.from(data);
+      }
+      return lines;
+    } finally {
+      await handle.close();
+    }
+  }
+}
+
+/** A transcript line as an object; a damaged line is passed on as text rather than dropped. */
+export function parseTranscriptLine(line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return { type: 'unparseable', raw: line };
+  }
+}

@@ -1,0 +1,34 @@
+import { mkdir } from 'node:fs/promises';
+import { FANOUT_GIT_IDENTITY, git } from './git.js';
+
+export interface RunRepoOptions {
+  repo: string;
+  runId: string;
+  baseRepo: string | null;
+  baseRef: string | null;
+}
+
+/**
+ * Creates the run's repository with branch `main` holding the starting point: a new repository
+ * with an empty initial commit, or a clone of `baseRepo` at `baseRef`. Returns the base commit.
+ */
+export async function createRunRepo(options: RunRepoOptions): Promise<string> {
+  const { repo, baseRepo, baseRef } = options;
+  if (baseRepo) {
+    await git(process.cwd(), ['clone', '--quiet', '--no-checkout', '--', baseRepo, repo]);
+    const commit = (await git(repo, ['rev-parse', '--verify', '--end-of-options', `${baseRef ?? 'HEAD'}^{commit}`])).trim();
+    await git(repo, ['checkout', '--quiet', '-B', 'main', commit]);
+  } else {
+    await mkdir(repo, { recursive: true });
+    await git(repo, ['init', '--quiet', '-b', 'main']);
+    await git(repo, ['commit', '--quiet', '--allow-empty', '-m', `fanout: start of run ${options.runId}`], FANOUT_GIT_IDENTITY);
+  }
+  // Worktrees share one object store; an automatic gc in one of them could prune another's objects.
+  await git(repo, ['config', 'gc.auto', '0']);
+  return (await git(repo, ['rev-parse', 'HEAD'])).trim();
+}
+
+/** Adds a worktree at `path` on a new branch `branch` starting at `commit`. */
+export async function addWorktree(repo: string, path: string, branch: string, commit: string): Promise<void> {
+  await git(repo, ['worktree', 'add', '--quiet', '-b', branch, path, commit]);
+}

@@ -1,0 +1,91 @@
+import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve, type ServerType } from '@hono/node-server';
+import { isFinalRunStatus } from '@fanout/shared';
+import type { Config } from './config.js';
+import type { Executor } from './executors/executor.js';
+import { LocalExecutor } from './executors/local/local-executor.js';
+import { createApp } from './http/app.js';
+import type { Logger } from './logger.js';
+import { RunStore } from './runs/run-store.js';
+
+export interface Orchestrator {
+  url: string;
+  store: RunStore;
+  executor: Executor;
+  /** Resolves once every unfinished run found on disk at start-up has been handed to the executor. */
+  adopted: Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface StartDeps {
+  logger: Logger;
+  /** The environment workers start from. */
+  env: Record<string, string | undefined>;
+  /** Overrides the executor (tests, and the kubernetes executor's own start-up). */
+  executor?: Executor;
+}
+
+/** The `fanout-worker` command: the worker package's built bin, run by this Node.js. */
+export function localWorkerCommand(): string[] {
+  const entry = fileURLToPath(import.meta.resolve('@fanout/worker'));
+  return [process.execPath, join(dirname(entry), 'bin.js')];
+}
+
+async function createExecutor(config: Config, deps: StartDeps): Promise<Executor> {
+  if (deps.executor) return deps.executor;
+  if (config.executor === 'kubernetes') {
+    throw new Error('the kubernetes executor is wired in by the kubernetes executor module');
+  }
+  return new LocalExecutor({
+    concurrency: config.concurrency,
+    killGraceMs: config.killGraceSeconds * 1000,
+    workerCommand: localWorkerCommand(),
+    env: deps.env,
+    logger: deps.logger,
+  });
+}
+
+/** Hands every unfinished run on disk to the executor, which re-adopts or finishes its agents. */
+async function adoptRuns(store: RunStore, executor: Executor, logger: Logger): Promise<void> {
+  for (const id of await store.ids()) {
+    try {
+      const run = await store.get(id);
+      if (!isFinalRunStatus(run.status)) await executor.adopt(await store.runFile(id));
+    } catch (err) {
+      logger.warn({ err, run: id }, 'could not read a run at start-up');
+    }
+  }
+}
+
+export async function startOrchestrator(config: Config, deps: StartDeps): Promise<Orchestrator> {
+  await mkdir(config.storage, { recursive: true });
+  const store = new RunStore(config.storage);
+  const executor = await createExecutor(config, deps);
+  const app = createApp({ config, store, executor, logger: deps.logger });
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  deps.logger.info({ url, storage: config.storage, executor: executor.name }, 'fanout orchestrator listening');
+  const adopted = adoptRuns(store, executor, deps.logger);
+  return {
+    url,
+    store,
+    executor,
+    adopted,
+    async close() {
+      await adopted.catch(() => undefined);
+      await executor.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // SSE streams would hold the server open.
+        if ('closeAllConnections' in server) server.closeAllConnections();
+      });
+    },
+  };
+}
