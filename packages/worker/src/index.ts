@@ -1,0 +1,33 @@
+/** @fanout/worker: one agent of a run (the `fanout-worker` bin), and the pieces the orchestrator reuses. */
+export {
+  runWorker,
+  DEFAULT_TIMING,
+  EXIT_BAD_CONFIG,
+  EXIT_FAILED,
+  EXIT_RECORDED,
+  CLAUDE_MCP_SERVER,
+  type WorkerDeps,
+  type WorkerTiming,
+} from './run-agent.js';
+export { parseWorkerConfig, ConfigError, type WorkerConfig } from './config.js';
+export {
+  decideOutcome,
+  finalUsage,
+  ProgressTracker,
+  type Outcome,
+  type SaveReason,
+  type StopCause,
+} from './outcome.js';
+export { describeActivity } from './activity.js';
+export { bundledClaudeBinary } from './claude-binary.js';
+export { killWorktreeProcesses, findProcessesIn, type KillOptions } from './worktree-processes.js';
+export {
+  saveUncommittedWork,
+  headCommit,
+  diffStat,
+  parseShortStat,
+  SAVE_REASONS,
+  FANOUT_IDENTITY,
+} from './git-commit.js';
+export { writeJsonAtomic, writeJsonOnce } from './atomic-file.js';
+export { createLogger, type Logger } from './logger.js';

@@ -1,0 +1,120 @@
+import { readFile, readdir, readlink, realpath } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/**
+ * Ends every process whose working directory is inside a worktree, so nothing writes into it while fanout
+ * commits. Claude Code runs Bash-tool commands in their own session, so killing the agent's process group
+ * would miss them; /proc is the one place that shows them all.
+ */
+
+export interface ProcessScanOptions {
+  /** Where procfs is mounted. */
+  procRoot?: string;
+  /** Never touched (defaults to this process and its ancestors). */
+  exclude?: ReadonlySet<number>;
+}
+
+interface ProcStat {
+  state: string;
+  ppid: number;
+}
+
+async function readStat(procRoot: string, pid: number): Promise<ProcStat | null> {
+  try {
+    const text = await readFile(`${procRoot}/${pid}/stat`, 'utf8');
+    // "pid (comm) state ppid …": comm may hold spaces and parentheses, so read after the last ")".
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return { state: fields[0] ?? '?', ppid: Number(fields[1]) };
+  } catch {
+    return null;
+  }
+}
+
+/** This process and its ancestors: the worker must not kill itself or whoever started it. */
+export async function selfAndAncestors(procRoot = '/proc'): Promise<Set<number>> {
+  const pids = new Set<number>([process.pid]);
+  let pid = process.ppid;
+  while (pid > 1 && !pids.has(pid)) {
+    pids.add(pid);
+    const stat = await readStat(procRoot, pid);
+    if (!stat) break;
+    pid = stat.ppid;
+  }
+  return pids;
+}
+
+function isInside(path: string, dir: string): boolean {
+  return path === dir || path.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
+}
+
+/** Live processes (zombies excluded) whose working directory is `dir` or below it. */
+export async function findProcessesIn(dir: string, options: ProcessScanOptions = {}): Promise<number[]> {
+  const procRoot = options.procRoot ?? '/proc';
+  const exclude = options.exclude ?? (await selfAndAncestors(procRoot));
+  const root = await realpath(dir).catch(() => dir);
+  const found: number[] = [];
+  for (const entry of await readdir(procRoot)) {
+    if (!/^[0-9]+$/.test(entry)) continue;
+    const pid = Number(entry);
+    if (exclude.has(pid)) continue;
+    let cwd: string;
+    try {
+      cwd = (await readlink(`${procRoot}/${pid}/cwd`)).replace(/ \(deleted\)$/, '');
+    } catch {
+      continue; // gone, or not ours to inspect
+    }
+    if (!isInside(cwd, root)) continue;
+    if (await isAlive(pid, procRoot)) found.push(pid);
+  }
+  return found;
+}
+
+async function isAlive(pid: number, procRoot: string): Promise<boolean> {
+  const stat = await readStat(procRoot, pid);
+  return stat !== null && stat.state !== 'Z' && stat.state !== 'X';
+}
+
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    // already gone
+  }
+}
+
+async function waitGone(pids: number[], ms: number, procRoot: string): Promise<number[]> {
+  const deadline = Date.now() + ms;
+  let alive = pids;
+  for (;;) {
+    const states = await Promise.all(alive.map((pid) => isAlive(pid, procRoot)));
+    alive = alive.filter((_, i) => states[i]);
+    if (alive.length === 0 || Date.now() >= deadline) return alive;
+    await sleep(50);
+  }
+}
+
+export interface KillOptions extends ProcessScanOptions {
+  /** Time between SIGTERM and SIGKILL. */
+  graceMs?: number;
+}
+
+/**
+ * SIGTERM to every process inside `dir`, SIGKILL to those still there after the grace period; repeated a few
+ * times to catch processes that were started meanwhile. Returns the pids it signalled.
+ */
+export async function killWorktreeProcesses(dir: string, options: KillOptions = {}): Promise<number[]> {
+  const procRoot = options.procRoot ?? '/proc';
+  const exclude = options.exclude ?? (await selfAndAncestors(procRoot));
+  const graceMs = options.graceMs ?? 2000;
+  const signalled: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    const pids = await findProcessesIn(dir, { procRoot, exclude });
+    if (pids.length === 0) break;
+    signalled.push(...pids);
+    for (const pid of pids) signal(pid, 'SIGTERM');
+    const stubborn = await waitGone(pids, graceMs, procRoot);
+    for (const pid of stubborn) signal(pid, 'SIGKILL');
+    await waitGone(stubborn, 2000, procRoot);
+  }
+  return [...new Set(signalled)];
+}
