@@ -33,7 +33,7 @@ const scripts: Record<string, Record<number, Step[]>> = {
   'no-commit': { 0: [write('uncommitted.txt', 'not committed by the agent\n'), { kind: 'text', text: 'done, forgot to commit' }] },
   'one-fails': {
     0: [write('ok-0.txt', 'ok\n'), { kind: 'text', text: 'ok' }],
-    1: [{ kind: 'error', status: 400, message: 'prompt is too long: 300000 tokens > 200000 maximum' }],
+    1: [{ kind: 'error', status: 400, message: 'messages.0.content: the scripted model refuses this request' }],
     2: [write('ok-2.txt', 'ok\n'), { kind: 'text', text: 'ok' }],
   },
 };
@@ -129,7 +129,7 @@ describe('runs end to end with the real worker and Claude Code', () => {
     expect(run.agents.map((a) => a.status)).toEqual(['succeeded', 'failed', 'succeeded']);
     const failed = run.agents[1]!;
     expect(failed.error?.code).toBe('model_error');
-    expect(failed.error?.message).toContain('prompt is too long');
+    expect(failed.error?.message).toContain('the scripted model refuses this request');
     expect(failed.error?.status).toBe(400);
   });
 
