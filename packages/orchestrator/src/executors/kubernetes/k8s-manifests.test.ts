@@ -63,8 +63,9 @@ describe.each(Object.entries(BUILDS))('k8s/ build %s', (_name, dir) => {
     const roles = objects.filter((o) => o.kind === 'Role' || o.kind === 'ClusterRole');
     expect(roles.map((r) => `${r.kind}/${r.metadata.name}`)).toEqual(['Role/fanout-orchestrator']);
     expect(objects.filter((o) => o.kind === 'ClusterRoleBinding')).toEqual([]);
-    const rules = (roles[0] as { rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[] })
-      .rules;
+    const rules = (
+      roles[0] as unknown as { rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[] }
+    ).rules;
     const granted = rules.flatMap((r) =>
       r.apiGroups.flatMap((g) => r.resources.flatMap((res) => r.verbs.map((v) => `${g}/${res}/${v}`))),
     );
