@@ -9,6 +9,10 @@ export default defineConfig({
       },
       {
         extends: true,
+        test: { name: 'web', include: ['packages/web/src/**/*.test.{ts,tsx}'], environment: 'jsdom' },
+      },
+      {
+        extends: true,
         test: {
           name: 'e2e',
           include: ['packages/*/e2e/**/*.test.ts', 'e2e/**/*.test.ts'],

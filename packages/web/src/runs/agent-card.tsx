@@ -1,0 +1,54 @@
+import type { Agent } from '@fanout/shared';
+import { explainAgentError } from '../agents/agent-error';
+import { Link } from '../router/link';
+import { routeHref } from '../router/routes';
+import { StatusBadge } from '../ui/status-badge';
+import { AgentStats } from './agent-stats';
+
+function nowLine(agent: Agent): string {
+  switch (agent.status) {
+    case 'queued':
+      return 'Waiting for a free slot';
+    case 'starting':
+      return 'Starting Claude Code…';
+    case 'running':
+      return agent.activity ?? 'Thinking…';
+    case 'succeeded':
+      return agent.commit ? `Done · ${agent.commit.slice(0, 8)}` : 'Done';
+    case 'failed':
+    case 'cancelled':
+      return agent.error
+        ? explainAgentError(agent.error).summary
+        : agent.status === 'cancelled'
+          ? 'Cancelled'
+          : 'Failed';
+  }
+}
+
+/** One agent of a run: live status, figures, what it is doing now, and where to look closer. */
+export function AgentCard({ runId, agent, now }: { runId: string; agent: Agent; now: number }) {
+  const name = agent.branch || `agent-${agent.index}`;
+  return (
+    <article className={`agent-card agent-${agent.status}`} aria-label={name} data-agent={agent.index}>
+      <header>
+        <h3>
+          <Link href={routeHref({ name: 'agent', runId, agent: agent.index, tab: 'transcript' })}>
+            {name}
+          </Link>
+        </h3>
+        <StatusBadge status={agent.status} />
+      </header>
+      <p className={`agent-now${agent.status === 'failed' ? ' agent-now-error' : ''}`} title={nowLine(agent)}>
+        {nowLine(agent)}
+      </p>
+      <AgentStats agent={agent} now={now} />
+      <footer>
+        <Link href={routeHref({ name: 'agent', runId, agent: agent.index, tab: 'transcript' })}>
+          Transcript
+        </Link>
+        <Link href={routeHref({ name: 'agent', runId, agent: agent.index, tab: 'diff' })}>Diff</Link>
+        {agent.model && <span className="muted">{agent.model}</span>}
+      </footer>
+    </article>
+  );
+}

@@ -1,0 +1,146 @@
+import type { Run } from '@fanout/shared';
+import { useEffect, useId, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useApi } from '../api/api-context';
+import { DEFAULT_SERVER_CONFIG, type ServerConfig } from '../api/server-config';
+import { formErrorsFrom, NO_ERRORS, parseAgentCount, type FormErrors } from './form-errors';
+
+function FieldError({ id, message }: { id: string; message: string | undefined }) {
+  if (!message) return null;
+  return (
+    <p className="field-error" id={id}>
+      {message}
+    </p>
+  );
+}
+
+/**
+ * A new run: prompt, number of agents and model. The server checks the input; what it refuses is
+ * shown next to the field it names.
+ */
+export function NewRunForm({ onCreated }: { onCreated: (run: Run) => void }) {
+  const api = useApi();
+  const id = useId();
+  const [config, setConfig] = useState<ServerConfig>(DEFAULT_SERVER_CONFIG);
+  const [prompt, setPrompt] = useState('');
+  const [agents, setAgents] = useState('3');
+  const [model, setModel] = useState('');
+  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
+  const [submitting, setSubmitting] = useState(false);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    api
+      .getConfig(controller.signal)
+      .then(setConfig)
+      .catch(() => undefined);
+    return () => controller.abort();
+  }, [api]);
+
+  async function submit(event?: FormEvent) {
+    event?.preventDefault();
+    if (submitting) return;
+    setSubmitting(true);
+    setErrors(NO_ERRORS);
+    try {
+      const trimmedModel = model.trim();
+      const run = await api.createRun({
+        prompt,
+        agents: parseAgentCount(agents),
+        ...(trimmedModel ? { model: trimmedModel } : {}),
+      });
+      setPrompt('');
+      onCreated(run);
+    } catch (error) {
+      setErrors(formErrorsFrom(error));
+    } finally {
+      setSubmitting(false);
+    }
+  }
+
+  function submitOnModEnter(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) void submit();
+  }
+
+  const field = (name: 'prompt' | 'agents' | 'model') => ({
+    id: `${id}-${name}`,
+    'aria-invalid': errors.fields[name] ? true : undefined,
+    'aria-describedby': `${id}-${name}-hint ${id}-${name}-error`,
+  });
+  const count = parseAgentCount(agents);
+
+  return (
+    <form
+      className="new-run card"
+      onSubmit={(e) => void submit(e)}
+      noValidate
+      aria-labelledby={`${id}-title`}
+    >
+      <h2 id={`${id}-title`}>New run</h2>
+      <div className="field">
+        <label htmlFor={`${id}-prompt`}>Prompt</label>
+        <textarea
+          {...field('prompt')}
+          name="prompt"
+          rows={6}
+          value={prompt}
+          onChange={(e) => setPrompt(e.target.value)}
+          onKeyDown={submitOnModEnter}
+          placeholder="What should the agents do? e.g. Add a --json flag to the CLI, with tests."
+        />
+        <p className="hint" id={`${id}-prompt-hint`}>
+          Every agent gets the same prompt. Ctrl+Enter starts the run.
+        </p>
+        <FieldError id={`${id}-prompt-error`} message={errors.fields.prompt} />
+      </div>
+      <div className="field-row">
+        <div className="field field-agents">
+          <label htmlFor={`${id}-agents`}>Agents</label>
+          <input
+            {...field('agents')}
+            name="agents"
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={config.maxAgents}
+            step={1}
+            value={agents}
+            onChange={(e) => setAgents(e.target.value)}
+          />
+          <p className="hint" id={`${id}-agents-hint`}>
+            1 to {config.maxAgents}
+          </p>
+          <FieldError id={`${id}-agents-error`} message={errors.fields.agents} />
+        </div>
+        <div className="field field-model">
+          <label htmlFor={`${id}-model`}>Model</label>
+          <input
+            {...field('model')}
+            name="model"
+            type="text"
+            autoComplete="off"
+            spellCheck={false}
+            value={model}
+            onChange={(e) => setModel(e.target.value)}
+            placeholder={config.defaultModel ?? 'server default'}
+          />
+          <p className="hint" id={`${id}-model-hint`}>
+            Optional
+          </p>
+          <FieldError id={`${id}-model-error`} message={errors.fields.model} />
+        </div>
+      </div>
+      {errors.form && (
+        <p className="form-error" role="alert">
+          {errors.form}
+        </p>
+      )}
+      <button type="submit" className="button button-primary" disabled={submitting}>
+        {submitting
+          ? 'Starting…'
+          : count !== null && Number.isInteger(count) && count >= 1
+            ? `Start ${count} agent${count === 1 ? '' : 's'}`
+            : 'Start run'}
+      </button>
+    </form>
+  );
+}
