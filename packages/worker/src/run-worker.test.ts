@@ -1,0 +1,302 @@
+/**
+ * The built `fanout-worker` bin as a real child process, running the real Claude Code binary against the
+ * scripted Messages API server, in a real run directory.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { resultFileSchema, stateFileSchema, type ResultFile } from '@fanout/shared';
+import {
+  TEST_MODEL,
+  claudeEnvFor,
+  scriptByAgent,
+  startScriptedModel,
+  type ScriptedModel,
+  type Step,
+} from '@fanout/test-utils';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createRunFixture, type RunFixture, type RunFixtureOptions } from './testing/run-fixture.js';
+import { findProcessesIn } from './worktree-processes.js';
+
+const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+
+interface WorkerProcess {
+  child: ChildProcess;
+  /** Everything the worker wrote to stdout and stderr (its worker.log). */
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
+});
+
+/** A run with one agent, and a scripted model that plays `steps(worktree)` as agent 0. */
+async function setup(steps: (worktree: string) => Step[], options: RunFixtureOptions = {}) {
+  const fixture = await createRunFixture({ model: TEST_MODEL, ...options });
+  cleanups.push(() => fixture.remove());
+  const worktree = fixture.paths.worktree(0);
+  const model = await startScriptedModel({ script: scriptByAgent({ 0: steps(worktree) }) });
+  cleanups.push(() => model.close());
+  return { model, fixture, worktree, agent: fixture.paths.agent(0) };
+}
+
+function startWorker(
+  fixture: RunFixture,
+  model: ScriptedModel,
+  env: Record<string, string> = {},
+): WorkerProcess {
+  const child = spawn(process.execPath, [BIN], {
+    env: { ...process.env, ...claudeEnvFor(model), ...fixture.workerEnv(0), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  cleanups.push(async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await exited;
+  });
+  return { child, output: () => output, exited };
+}
+
+async function readResult(path: string): Promise<ResultFile> {
+  return resultFileSchema.parse(JSON.parse(await readFile(path, 'utf8')));
+}
+
+async function transcript(path: string): Promise<{ type: string; subtype?: string }[]> {
+  const text = await readFile(path, 'utf8').catch(() => '');
+  return text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as { type: string; subtype?: string });
+}
+
+/** The hanging step is in flight: the model was asked for step `step` and has not answered. */
+function waitingOnStep(model: ScriptedModel, step: number): boolean {
+  return model.requests.some((r) => r.kind === 'main' && r.step === step && r.outcome === 'pending');
+}
+
+/** The Claude Code process the worker started: a child of the worker running the bundled binary. */
+async function claudeChildOf(pid: number): Promise<number | null> {
+  for (const entry of await readdir('/proc')) {
+    if (!/^[0-9]+$/.test(entry)) continue;
+    try {
+      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid !== pid) continue;
+      const cmdline = (await readFile(`/proc/${entry}/cmdline`, 'utf8')).split('\0');
+      if (cmdline.some((arg) => arg.endsWith('/claude')) && !cmdline.includes('serve')) return Number(entry);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return null;
+}
+
+const write = (path: string, content: string): Step => ({
+  kind: 'tool',
+  calls: [{ name: 'Write', input: { file_path: path, content } }],
+});
+const bash = (command: string, extra: Record<string, unknown> = {}): Step => ({
+  kind: 'tool',
+  calls: [{ name: 'Bash', input: { command, description: 'run it', ...extra } }],
+});
+
+describe('fanout-worker with the real Claude Code', () => {
+  beforeAll(() => {
+    if (!existsSync(BIN)) throw new Error(`${BIN} is missing: build first (npx tsc -b packages/worker)`);
+  });
+
+  it('runs an agent that commits its own work', { timeout: 60_000 }, async () => {
+    const { model, fixture, agent } = await setup((w) => [
+      write(join(w, 'hello.txt'), 'hello\n'),
+      bash('git add -A && git commit -m "Add hello"'),
+      { kind: 'text', text: 'Added hello.txt and committed it.' },
+    ]);
+    const worker = startWorker(fixture, model);
+
+    expect(await worker.exited, worker.output()).toBe(0);
+    const result = await readResult(agent.result);
+    expect(result).toMatchObject({ status: 'succeeded', writtenBy: 'worker', numTurns: 3 });
+    expect(result.error).toBeUndefined();
+    expect(result.commit).toBe(await fixture.git(0, 'rev-parse', 'agent-0'));
+    expect(result.diffStat).toEqual({ files: 1, insertions: 1, deletions: 0 });
+    expect(result.usage.inputTokens).toBeGreaterThan(0);
+    expect(result.usage.outputTokens).toBeGreaterThan(0);
+    expect(result.costUsd).toBeGreaterThan(0);
+    expect(Date.parse(result.finishedAt)).toBeGreaterThanOrEqual(Date.parse(result.startedAt ?? ''));
+
+    // The agent's own commit, authored as the agent; nothing was left for a safety-net commit.
+    expect(await fixture.git(0, 'log', '--format=%an <%ae>|%s', `${fixture.baseCommit}..agent-0`)).toBe(
+      'agent-0 <agent-0@fanout.local>|Add hello',
+    );
+    expect(await fixture.git(0, 'status', '--porcelain')).toBe('');
+
+    const lines = await transcript(agent.transcript);
+    expect(lines[0]).toMatchObject({
+      type: 'system',
+      subtype: 'init',
+      permissionMode: 'bypassPermissions',
+      mcp_servers: [{ name: 'claude', status: 'connected' }],
+    });
+    expect(lines.filter((m) => m.type === 'assistant').length).toBeGreaterThanOrEqual(3);
+    expect(lines.at(-1)).toMatchObject({ type: 'result', subtype: 'success', is_error: false });
+
+    const state = stateFileSchema.parse(JSON.parse(await readFile(agent.state, 'utf8')));
+    expect(state).toMatchObject({ numTurns: 3, activity: null, model: TEST_MODEL, pid: worker.child.pid });
+    expect(state.rev).toBeGreaterThan(1);
+    expect(state.sessionId).not.toBeNull();
+
+    // Isolation: the agent's Claude Code configuration lives in the run's metadata; no secrets in the log.
+    expect(existsSync(join(agent.claudeConfig, 'projects'))).toBe(true);
+    expect(worker.output()).not.toContain('sk-ant-fixture');
+  });
+
+  it('commits work the agent left uncommitted, as fanout', { timeout: 60_000 }, async () => {
+    const { model, fixture, agent } = await setup((w) => [
+      write(join(w, 'notes.md'), '# Notes\n\nline\n'),
+      { kind: 'text', text: 'Done.' },
+    ]);
+    const worker = startWorker(fixture, model);
+
+    expect(await worker.exited, worker.output()).toBe(0);
+    const result = await readResult(agent.result);
+    expect(result.status).toBe('succeeded');
+    expect(await fixture.git(0, 'log', '-1', '--format=%an <%ae>|%cn|%s', 'agent-0')).toBe(
+      'fanout <fanout@fanout.local>|fanout|fanout: save uncommitted work after the agent finished',
+    );
+    expect(await fixture.git(0, 'show', 'agent-0:notes.md')).toBe('# Notes\n\nline');
+    expect(result.commit).toBe(await fixture.git(0, 'rev-parse', 'agent-0'));
+    expect(result.diffStat).toEqual({ files: 1, insertions: 3, deletions: 0 });
+  });
+
+  it('records a model error with what the service said', { timeout: 60_000 }, async () => {
+    const { model, fixture, agent } = await setup(() => [
+      { kind: 'error', status: 400, message: 'scripted refusal: this request is not allowed' },
+    ]);
+    const worker = startWorker(fixture, model);
+
+    expect(await worker.exited, worker.output()).toBe(0);
+    const result = await readResult(agent.result);
+    expect(result.status).toBe('failed');
+    expect(result.error).toMatchObject({ code: 'model_error', status: 400 });
+    expect(result.error?.message).toContain('scripted refusal: this request is not allowed');
+    expect(result.commit).toBe(fixture.baseCommit);
+    expect(result.diffStat).toEqual({ files: 0, insertions: 0, deletions: 0 });
+    expect((await transcript(agent.transcript)).at(-1)).toMatchObject({ type: 'result', is_error: true });
+  });
+
+  it(
+    'stops on SIGTERM, ends what runs in the worktree and commits the work',
+    { timeout: 60_000 },
+    async () => {
+      const { model, fixture, worktree, agent } = await setup((w) => [
+        write(join(w, 'draft.txt'), 'draft\n'),
+        // A background command that keeps writing into the worktree until it is killed.
+        bash(`node -e "setInterval(() => require('fs').appendFileSync('ticks.txt', 'x'), 50)"`, {
+          run_in_background: true,
+        }),
+        { kind: 'hang', ms: 120_000 },
+      ]);
+      const worker = startWorker(fixture, model);
+      await expect.poll(() => waitingOnStep(model, 2), { timeout: 30_000 }).toBe(true);
+      await expect.poll(() => existsSync(join(worktree, 'ticks.txt')), { timeout: 10_000 }).toBe(true);
+
+      const stoppedAt = Date.now();
+      worker.child.kill('SIGTERM');
+      expect(await worker.exited, worker.output()).toBe(0);
+      expect(Date.now() - stoppedAt).toBeLessThan(15_000);
+
+      const result = await readResult(agent.result);
+      expect(result.status).toBe('cancelled');
+      expect(result.error?.code).toBe('cancelled');
+      expect(await fixture.git(0, 'log', '-1', '--format=%an|%s', 'agent-0')).toBe(
+        'fanout|fanout: save uncommitted work after cancel',
+      );
+      expect(await fixture.git(0, 'show', 'agent-0:draft.txt')).toBe('draft');
+      // Nothing runs in the worktree any more, and nothing changed it after the commit.
+      expect(await findProcessesIn(worktree)).toEqual([]);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await fixture.git(0, 'status', '--porcelain')).toBe('');
+    },
+  );
+
+  it('stops when cancel.json appears', { timeout: 60_000 }, async () => {
+    const { model, fixture, agent } = await setup((w) => [
+      write(join(w, 'draft.txt'), 'draft\n'),
+      { kind: 'hang', ms: 120_000 },
+    ]);
+    const worker = startWorker(fixture, model);
+    await expect.poll(() => waitingOnStep(model, 1), { timeout: 30_000 }).toBe(true);
+
+    await writeFile(fixture.paths.cancel, JSON.stringify({ requestedAt: new Date().toISOString() }));
+    expect(await worker.exited, worker.output()).toBe(0);
+    const result = await readResult(agent.result);
+    expect(result).toMatchObject({ status: 'cancelled', error: { code: 'cancelled' } });
+    expect(await fixture.git(0, 'show', 'agent-0:draft.txt')).toBe('draft');
+  });
+
+  it('fails with timeout when its own deadline passes', { timeout: 60_000 }, async () => {
+    const { model, fixture, agent } = await setup(
+      (w) => [write(join(w, 'draft.txt'), 'draft\n'), { kind: 'hang', ms: 120_000 }],
+      { timeoutSeconds: 6 },
+    );
+    const worker = startWorker(fixture, model);
+
+    expect(await worker.exited, worker.output()).toBe(0);
+    const result = await readResult(agent.result);
+    expect(result).toMatchObject({ status: 'failed', error: { code: 'timeout' } });
+    expect(await fixture.git(0, 'log', '-1', '--format=%s', 'agent-0')).toBe(
+      'fanout: save uncommitted work after the timeout',
+    );
+    expect(await fixture.git(0, 'show', 'agent-0:draft.txt')).toBe('draft');
+  });
+
+  it('records a crash when Claude Code is killed, and keeps its work', { timeout: 60_000 }, async () => {
+    const { model, fixture, agent } = await setup((w) => [
+      write(join(w, 'draft.txt'), 'draft\n'),
+      { kind: 'hang', ms: 120_000 },
+    ]);
+    const worker = startWorker(fixture, model);
+    await expect.poll(() => waitingOnStep(model, 1), { timeout: 30_000 }).toBe(true);
+
+    const claude = await claudeChildOf(worker.child.pid ?? -1);
+    expect(claude).not.toBeNull();
+    process.kill(claude ?? -1, 'SIGKILL');
+    expect(await worker.exited, worker.output()).toBe(0);
+
+    const result = await readResult(agent.result);
+    expect(result.status).toBe('failed');
+    expect(result.error?.code).toBe('agent_crashed');
+    expect(result.error?.message).toContain('SIGKILL');
+    expect(result.numTurns).toBeGreaterThanOrEqual(1);
+    expect(await fixture.git(0, 'log', '-1', '--format=%an|%s', 'agent-0')).toBe(
+      'fanout|fanout: save uncommitted work after the agent crashed',
+    );
+    expect(await fixture.git(0, 'show', 'agent-0:draft.txt')).toBe('draft');
+  });
+
+  it('records setup_failed when the worktree is missing', { timeout: 30_000 }, async () => {
+    const { model, fixture, worktree, agent } = await setup(() => []);
+    await rm(worktree, { recursive: true, force: true });
+    const worker = startWorker(fixture, model);
+
+    expect(await worker.exited, worker.output()).toBe(1);
+    const result = await readResult(agent.result);
+    expect(result).toMatchObject({ status: 'failed', error: { code: 'setup_failed' }, writtenBy: 'worker' });
+    expect(result.error?.message).toContain('does not exist');
+    expect(model.requests).toEqual([]);
+  });
+
+  it('exits 2 with one line when its environment is incomplete', { timeout: 30_000 }, async () => {
+    const { model, fixture } = await setup(() => []);
+    const worker = startWorker(fixture, model, { FANOUT_AGENT_INDEX: 'x' });
+    expect(await worker.exited).toBe(2);
+    expect(worker.output()).toMatch(/^fanout-worker: FANOUT_AGENT_INDEX: [^\n]+\n$/);
+  });
+});
