@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { agentFixture, runFixture } from '../test-fixtures.js';
+import { makeColors } from './colors.js';
+import { agentsTable, inspectHints, runDetails, runSummaryLine } from './run-summary.js';
+import { runsTable } from './runs-table.js';
+
+const plain = makeColors(false);
+const now = new Date('2025-01-01T12:05:00Z');
+
+const finished = runFixture({
+  status: 'partial',
+  finishedAt: '2025-01-01T12:01:12Z',
+  costUsd: 0.0456,
+  agents: [
+    agentFixture({
+      index: 0,
+      status: 'succeeded',
+      startedAt: '2025-01-01T12:00:01Z',
+      finishedAt: '2025-01-01T12:00:31Z',
+      diffStat: { files: 3, insertions: 42, deletions: 7 },
+      numTurns: 5,
+      costUsd: 0.0321,
+    }),
+    agentFixture({
+      index: 1,
+      status: 'failed',
+      startedAt: '2025-01-01T12:00:01Z',
+      finishedAt: '2025-01-01T12:00:02Z',
+      numTurns: 0,
+      costUsd: null,
+      error: {
+        code: 'model_error',
+        message: 'prompt is too long: 300000 tokens > 200000 maximum',
+        status: 400,
+      },
+    }),
+  ],
+});
+
+describe('agents table', () => {
+  it('lists branch, status, files, +/-, turns, cost, time and error', () => {
+    expect(agentsTable(finished, plain, now).split('\n')).toEqual([
+      'BRANCH   STATUS     FILES     +/-  TURNS     COST  TIME  ERROR',
+      'agent-0  succeeded      3  +42 -7      5  $0.0321   30s',
+      'agent-1  failed         –       –      0        –    1s  model_error: prompt is too long: 300000 tokens > 200000 maximum',
+    ]);
+  });
+
+  it('sums the run up in one line', () => {
+    expect(runSummaryLine(finished, plain, now)).toBe(
+      'run 01jz0000000000000000000000 partial: 1 of 2 agents succeeded, $0.0456, 1m 12s',
+    );
+  });
+
+  it('shows the run details and how to inspect the branches', () => {
+    const details = runDetails(finished, plain, now);
+    expect(details).toContain('status       partial');
+    expect(details).toContain('prompt       add a README');
+    const hints = inspectHints(finished, plain);
+    expect(hints).toContain(`fanout diff ${finished.id} 0`);
+    expect(hints).toContain(
+      `cd run-${finished.id}/repo && git branch && git diff main..agent-0 && git log agent-1 --oneline`,
+    );
+  });
+});
+
+describe('runs table', () => {
+  it('lists id, status, agents, age, cost and a prompt excerpt', () => {
+    const runs = [
+      runFixture({
+        id: '01jz0000000000000000000002',
+        status: 'running',
+        prompt: 'a\nlong   prompt that goes on',
+      }),
+      finished,
+    ];
+    expect(runsTable(runs, plain, now, 12).split('\n')).toEqual([
+      'ID                          STATUS   AGENTS     AGE     COST  PROMPT',
+      '01jz0000000000000000000002  running       2  5m ago        –  a long prom…',
+      '01jz0000000000000000000000  partial       2  5m ago  $0.0456  add a README',
+    ]);
+  });
+});
