@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { runFixture } from '../test-fixtures.js';
+import { buildRunRequest, exitCodeFor } from './run.js';
+
+describe('buildRunRequest', () => {
+  it('sends only what was given, numbers as JSON integers', () => {
+    expect(buildRunRequest('do it', { agents: '3' }, '/home/me')).toEqual({ prompt: 'do it', agents: 3 });
+    expect(
+      buildRunRequest(
+        'do it',
+        { agents: '2', model: 'm', baseRepo: '/abs/repo', baseRef: 'v1', maxTurns: '20', timeout: '600' },
+        '/home/me',
+      ),
+    ).toEqual({
+      prompt: 'do it',
+      agents: 2,
+      model: 'm',
+      baseRepo: '/abs/repo',
+      baseRef: 'v1',
+      maxTurns: 20,
+      timeoutSeconds: 600,
+    });
+  });
+
+  it('makes a relative --base-repo absolute from the current directory', () => {
+    expect(buildRunRequest('p', { agents: '1', baseRepo: '../proj' }, '/home/me/work').baseRepo).toBe(
+      '/home/me/proj',
+    );
+  });
+
+  it('refuses numbers that are not integers, naming the API field', () => {
+    expect(() => buildRunRequest('p', { agents: 'three' }, '/')).toThrow(
+      'agents: must be an integer (got "three")',
+    );
+    expect(() => buildRunRequest('p', { agents: '1', maxTurns: '2.5' }, '/')).toThrow(/^maxTurns: /);
+    expect(() => buildRunRequest('p', { agents: '1', timeout: '10m' }, '/')).toThrow(/^timeoutSeconds: /);
+  });
+});
+
+describe('exitCodeFor', () => {
+  it('is 0 only when the run succeeded', () => {
+    expect(exitCodeFor(runFixture({ status: 'succeeded' }))).toBe(0);
+    for (const status of ['partial', 'failed', 'cancelled'] as const) {
+      expect(exitCodeFor(runFixture({ status }))).toBe(1);
+    }
+  });
+});
