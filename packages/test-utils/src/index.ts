@@ -15,3 +15,4 @@ export type { ReplyUsage } from './messages-response.js';
 export * from './orchestrator-process.js';
 export * from './sse-client.js';
 export * from './api-client.js';
+export * from './fake-kube/index.js';
