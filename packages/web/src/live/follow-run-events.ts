@@ -70,7 +70,12 @@ export async function followRunEvents(options: FollowRunEventsOptions): Promise<
   while (!signal.aborted) {
     let lastError: ApiError | null = null;
     const connection = new AbortController();
-    const abortConnection = () => connection.abort();
+    let reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
+    const abortConnection = () => {
+      connection.abort();
+      // Also end a read in progress: not every body is tied to the request's signal.
+      reader?.cancel().catch(() => undefined);
+    };
     signal.addEventListener('abort', abortConnection, { once: true });
     let idleTimer: ReturnType<typeof setTimeout> | undefined;
     const resetIdleTimer = () => {
@@ -131,11 +136,12 @@ export async function followRunEvents(options: FollowRunEventsOptions): Promise<
           if (event.event === 'run' && isFinalRunStatus(event.data.status)) finished = true;
         },
       });
-      const reader = response.body.getReader();
+      reader = response.body.getReader();
       const decoder = new TextDecoder();
       try {
         while (!finished) {
           const { done, value } = await reader.read();
+          if (signal.aborted) return;
           if (done) break;
           resetIdleTimer();
           parser.feed(decoder.decode(value, { stream: true }));

@@ -1,0 +1,81 @@
+import { cleanup, render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ApiProvider } from '../api/api-context';
+import { createApiClient } from '../api/client';
+import { fakeFetch, json, makeRun } from '../testing/run-fixtures';
+import { NewRunForm } from './new-run-form';
+
+afterEach(cleanup);
+
+function renderForm(routes: Parameters<typeof fakeFetch>[0]) {
+  const fake = fakeFetch(routes);
+  const onCreated = vi.fn();
+  render(
+    <ApiProvider client={createApiClient({ fetch: fake.fetch })}>
+      <NewRunForm onCreated={onCreated} />
+    </ApiProvider>,
+  );
+  return { ...fake, onCreated };
+}
+
+describe('NewRunForm', () => {
+  it('shows the API’s refusal next to the field it names', async () => {
+    const { onCreated, requests } = renderForm({
+      'GET /api/config': () => json({ maxAgents: 16, defaultModel: null, executor: 'local' }),
+      'POST /api/runs': () =>
+        json(
+          {
+            error: {
+              code: 'invalid_request',
+              message: 'agents: must be an integer from 1 to 16',
+              details: { field: 'agents', reason: 'must be an integer from 1 to 16' },
+            },
+          },
+          400,
+        ),
+    });
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText('Prompt'), 'Write hello.txt');
+    await user.clear(screen.getByLabelText('Agents'));
+    await user.type(screen.getByLabelText('Agents'), '0');
+    await user.click(screen.getByRole('button', { name: /start/i }));
+
+    const agents = screen.getByLabelText('Agents');
+    expect(await screen.findByText('Must be an integer from 1 to 16')).toBeTruthy();
+    expect(agents.getAttribute('aria-invalid')).toBe('true');
+    expect(agents.getAttribute('aria-describedby')).toContain(screen.getByText(/Must be an integer/).id);
+    expect(onCreated).not.toHaveBeenCalled();
+    const post = requests.find((r) => r.method === 'POST')!;
+    expect(await post.json()).toEqual({ prompt: 'Write hello.txt', agents: 0 });
+  });
+
+  it('hands the created run on, with the model when one is given', async () => {
+    const run = makeRun(2);
+    const { onCreated, requests } = renderForm({ 'POST /api/runs': () => json(run, 201) });
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText('Prompt'), 'Do it');
+    await user.clear(screen.getByLabelText('Agents'));
+    await user.type(screen.getByLabelText('Agents'), '2');
+    await user.type(screen.getByLabelText('Model'), 'claude-test');
+    expect(screen.getByText('1 to 16')).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Start 2 agents' }));
+
+    await vi.waitFor(() => expect(onCreated).toHaveBeenCalledWith(run));
+    const post = requests.find((r) => r.method === 'POST')!;
+    expect(await post.json()).toEqual({ prompt: 'Do it', agents: 2, model: 'claude-test' });
+  });
+
+  it('says so above the button when the server cannot be reached', async () => {
+    const fetchFn = vi.fn(() => Promise.reject(new TypeError('Failed to fetch')));
+    render(
+      <ApiProvider client={createApiClient({ fetch: fetchFn as unknown as typeof fetch })}>
+        <NewRunForm onCreated={() => undefined} />
+      </ApiProvider>,
+    );
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText('Prompt'), 'Do it');
+    await user.click(screen.getByRole('button', { name: /start/i }));
+    expect((await screen.findByRole('alert')).textContent).toContain('Cannot reach the fanout server');
+  });
+});
