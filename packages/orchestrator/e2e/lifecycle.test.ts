@@ -25,13 +25,23 @@ const write = (path: string, content: string): Step => ({
 });
 const commit = (message: string): Step => ({
   kind: 'tool',
-  calls: [{ name: 'Bash', input: { command: `git add -A && git commit -q -m "${message}"`, description: 'commit' } }],
+  calls: [
+    {
+      name: 'Bash',
+      input: { command: `git add -A && git commit -q -m "${message}"`, description: 'commit' },
+    },
+  ],
 });
 
 /** Each test names its script in the prompt; the model server serves them all. */
 const scripts: Record<string, (agent: number) => Step[]> = {
   slow: (i) => [write(`work-${i}.txt`, `work of agent ${i}\n`), { kind: 'hang', ms: 120_000 }],
-  brief: (i) => [write(`brief-${i}.txt`, `brief ${i}\n`), { kind: 'hang', ms: 4_000 }, commit(`brief ${i}`), { kind: 'text', text: 'done' }],
+  brief: (i) => [
+    write(`brief-${i}.txt`, `brief ${i}\n`),
+    { kind: 'hang', ms: 4_000 },
+    commit(`brief ${i}`),
+    { kind: 'text', text: 'done' },
+  ],
   chatty: (i) => [
     write(`a-${i}.txt`, 'a\n'),
     write(`b-${i}.txt`, 'b\n'),
@@ -81,14 +91,19 @@ async function create(base: string, prompt: string, agents: number): Promise<Run
 }
 
 function filesWritten(run: Run, name: (i: number) => string) {
-  return () => run.agents.every((a) => existsSync(join(runPaths(storage, run.id).worktree(a.index), name(a.index))));
+  return () =>
+    run.agents.every((a) => existsSync(join(runPaths(storage, run.id).worktree(a.index), name(a.index))));
 }
 
 describe('run lifecycle', () => {
   it('cancel during a slow run: every agent cancelled within seconds, its work committed', async () => {
     const o = await orchestrator();
     const run = await create(o.url, '[slow] write and think for long', 3);
-    await until(filesWritten(run, (i) => `work-${i}.txt`), 90_000, 'agents to write their files');
+    await until(
+      filesWritten(run, (i) => `work-${i}.txt`),
+      90_000,
+      'agents to write their files',
+    );
     const cancel = await api<Run>(o.url, 'POST', `/api/runs/${run.id}/cancel`);
     expect(cancel.status).toBe(202);
     expect(cancel.json.cancelRequested).toBe(true);
@@ -101,7 +116,9 @@ describe('run lifecycle', () => {
       expect(agent.status).toBe('cancelled');
       expect(agent.error?.code).toBe('cancelled');
       expect(changedFiles(repo, `main..agent-${agent.index}`)).toEqual([`work-${agent.index}.txt`]);
-      expect(gitIn(repo, 'log', '-1', '--format=%an %s', `agent-${agent.index}`)).toMatch(/^fanout fanout: .*cancel/);
+      expect(gitIn(repo, 'log', '-1', '--format=%an %s', `agent-${agent.index}`)).toMatch(
+        /^fanout fanout: .*cancel/,
+      );
     }
     expect(processesUnder(runPaths(storage, run.id).root)).toEqual([]);
     const again = await api(o.url, 'POST', `/api/runs/${run.id}/cancel`);
@@ -112,7 +129,11 @@ describe('run lifecycle', () => {
     const o = await orchestrator();
     const run = await create(o.url, '[slow] write and think for long', 1);
     const worktree = runPaths(storage, run.id).worktree(0);
-    await until(filesWritten(run, (i) => `work-${i}.txt`), 90_000, 'the agent to write its file');
+    await until(
+      filesWritten(run, (i) => `work-${i}.txt`),
+      90_000,
+      'the agent to write its file',
+    );
     const claude = await until(() => claudeAgentProcess(worktree), 10_000, 'the Claude Code process');
     process.kill(claude.pid, 'SIGKILL');
     const done = await waitForRun(o.url, run.id, undefined, 60_000);
@@ -126,14 +147,20 @@ describe('run lifecycle', () => {
   it('the orchestrator is killed mid-run and started again: the run reaches its right final status', async () => {
     const first = await orchestrator();
     const run = await create(first.url, '[brief] write, think, commit', 2);
-    await until(filesWritten(run, (i) => `brief-${i}.txt`), 90_000, 'agents to write their files');
+    await until(
+      filesWritten(run, (i) => `brief-${i}.txt`),
+      90_000,
+      'agents to write their files',
+    );
     await first.stop('SIGKILL');
     const second = await orchestrator();
     const done = await waitForRun(second.url, run.id, undefined, 90_000);
     expect(done.status).toBe('succeeded');
     const repo = runPaths(storage, run.id).repo;
     for (const agent of done.agents) {
-      expect(gitIn(repo, 'log', '-1', '--format=%an', `agent-${agent.index}`).trim()).toBe(`agent-${agent.index}`);
+      expect(gitIn(repo, 'log', '-1', '--format=%an', `agent-${agent.index}`).trim()).toBe(
+        `agent-${agent.index}`,
+      );
     }
     await second.stop();
   });
@@ -141,7 +168,11 @@ describe('run lifecycle', () => {
   it('workers that died with the orchestrator are finished honestly on restart', async () => {
     const first = await orchestrator();
     const run = await create(first.url, '[slow] write and think for long', 2);
-    await until(filesWritten(run, (i) => `work-${i}.txt`), 90_000, 'agents to write their files');
+    await until(
+      filesWritten(run, (i) => `work-${i}.txt`),
+      90_000,
+      'agents to write their files',
+    );
     await first.stop('SIGKILL');
     killAll(runPaths(storage, run.id).root);
     await until(() => processesUnder(runPaths(storage, run.id).root).length === 0, 10_000, 'workers to die');
@@ -165,7 +196,10 @@ describe('run lifecycle', () => {
     let lastId = '0';
     // Disconnect after every few events, then resume from the last id seen.
     for (let round = 0; round < 200; round++) {
-      const { status, events } = await readEvents(url, { lastEventId: lastId, until: (_e, all) => all.length >= 3 });
+      const { status, events } = await readEvents(url, {
+        lastEventId: lastId,
+        until: (_e, all) => all.length >= 3,
+      });
       if (status === 204) break;
       expect(status).toBe(200);
       received.push(...events);
@@ -192,12 +226,21 @@ describe('run lifecycle', () => {
       expect(seqs).toEqual(seqs.map((_, k) => k + 1));
       const transcript = await api(o.url, 'GET', `/api/runs/${run.id}/agents/${agent}/transcript`);
       expect(seqs.length).toBe(transcript.text.trim().split('\n').length);
-      const finals = received.filter((e) => e.event === 'agent' && (e.data as { index: number; status: string }).index === agent && (e.data as { status: string }).status === 'succeeded');
+      const finals = received.filter(
+        (e) =>
+          e.event === 'agent' &&
+          (e.data as { index: number; status: string }).index === agent &&
+          (e.data as { status: string }).status === 'succeeded',
+      );
       expect(finals).toHaveLength(1);
-      const lastMessage = received.findLastIndex((e) => e.event === 'message' && (e.data as { agent: number }).agent === agent);
+      const lastMessage = received.findLastIndex(
+        (e) => e.event === 'message' && (e.data as { agent: number }).agent === agent,
+      );
       expect(received.indexOf(finals[0]!)).toBeGreaterThan(lastMessage);
     }
-    const bad = await api(o.url, 'GET', `/api/runs/${run.id}/events`, undefined, { 'last-event-id': 'v1.999-1-0_0-0-0' });
+    const bad = await api(o.url, 'GET', `/api/runs/${run.id}/events`, undefined, {
+      'last-event-id': 'v1.999-1-0_0-0-0',
+    });
     expect(bad.status).toBe(400);
     const live = await readEvents(url);
     expect(live.events.map((e) => e.event)).toEqual(['run']);

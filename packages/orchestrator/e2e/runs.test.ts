@@ -20,20 +20,34 @@ const write = (path: string, content: string): Step => ({
   kind: 'tool',
   calls: [{ name: 'Write', input: { file_path: path, content } }],
 });
-const bash = (command: string): Step => ({ kind: 'tool', calls: [{ name: 'Bash', input: { command, description: 'run' } }] });
+const bash = (command: string): Step => ({
+  kind: 'tool',
+  calls: [{ name: 'Bash', input: { command, description: 'run' } }],
+});
 
 /** Scripts keyed by a word in the prompt, so one model server serves every test of this file. */
 const scripts: Record<string, Record<number, Step[]>> = {
   'three-files': Object.fromEntries(
     [0, 1, 2].map((i) => [
       i,
-      [write(`file-${i}.txt`, `agent ${i} was here\n`), bash(`git add -A && git commit -q -m "add file-${i}"`), { kind: 'text', text: `wrote file-${i}` }],
+      [
+        write(`file-${i}.txt`, `agent ${i} was here\n`),
+        bash(`git add -A && git commit -q -m "add file-${i}"`),
+        { kind: 'text', text: `wrote file-${i}` },
+      ],
     ]),
   ),
-  'no-commit': { 0: [write('uncommitted.txt', 'not committed by the agent\n'), { kind: 'text', text: 'done, forgot to commit' }] },
+  'no-commit': {
+    0: [
+      write('uncommitted.txt', 'not committed by the agent\n'),
+      { kind: 'text', text: 'done, forgot to commit' },
+    ],
+  },
   'one-fails': {
     0: [write('ok-0.txt', 'ok\n'), { kind: 'text', text: 'ok' }],
-    1: [{ kind: 'error', status: 400, message: 'messages.0.content: the scripted model refuses this request' }],
+    1: [
+      { kind: 'error', status: 400, message: 'messages.0.content: the scripted model refuses this request' },
+    ],
     2: [write('ok-2.txt', 'ok\n'), { kind: 'text', text: 'ok' }],
   },
 };
@@ -63,7 +77,11 @@ afterAll(async () => {
 });
 
 async function createRun(prompt: string, agents: number): Promise<Run> {
-  const response = await api<Run>(orchestrator.url, 'POST', '/api/runs', { prompt, agents, model: TEST_MODEL });
+  const response = await api<Run>(orchestrator.url, 'POST', '/api/runs', {
+    prompt,
+    agents,
+    model: TEST_MODEL,
+  });
   expect(response.status, response.text).toBe(201);
   return response.json;
 }
@@ -86,7 +104,9 @@ describe('runs end to end with the real worker and Claude Code', () => {
       expect(agent.status).toBe('succeeded');
       expect(changedFiles(repo, `main..agent-${i}`)).toEqual([`file-${i}.txt`]);
       expect(gitIn(repo, 'show', `agent-${i}:file-${i}.txt`)).toBe(`agent ${i} was here\n`);
-      expect(gitIn(repo, 'log', '-1', '--format=%an|%s', `agent-${i}`).trim()).toBe(`agent-${i}|add file-${i}`);
+      expect(gitIn(repo, 'log', '-1', '--format=%an|%s', `agent-${i}`).trim()).toBe(
+        `agent-${i}|add file-${i}`,
+      );
       expect(agent.commit).toBe(gitIn(repo, 'rev-parse', `agent-${i}`).trim());
       expect(agent.diffStat).toEqual({ files: 1, insertions: 1, deletions: 0 });
       expect(agent.usage.inputTokens).toBeGreaterThan(0);
@@ -103,7 +123,10 @@ describe('runs end to end with the real worker and Claude Code', () => {
     expect(diff.text).not.toContain('file-0.txt');
     const transcript = await api(orchestrator.url, 'GET', `/api/runs/${run.id}/agents/0/transcript`);
     expect(transcript.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
-    const lines = transcript.text.trim().split('\n').map((l) => JSON.parse(l) as { type: string });
+    const lines = transcript.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string });
     expect(lines[0]?.type).toBe('system');
     expect(lines.at(-1)?.type).toBe('result');
     // Metadata stays out of the repository and the worktrees.
@@ -134,7 +157,11 @@ describe('runs end to end with the real worker and Claude Code', () => {
   });
 
   it('lists runs newest first with paging', async () => {
-    const first = await api<{ runs: Run[]; nextCursor: string | null }>(orchestrator.url, 'GET', '/api/runs?limit=2');
+    const first = await api<{ runs: Run[]; nextCursor: string | null }>(
+      orchestrator.url,
+      'GET',
+      '/api/runs?limit=2',
+    );
     expect(first.status).toBe(200);
     expect(first.json.runs).toHaveLength(2);
     expect(first.json.nextCursor).not.toBeNull();
@@ -148,6 +175,8 @@ describe('runs end to end with the real worker and Claude Code', () => {
     expect(new Set(ids).size).toBe(ids.length);
     expect(rest.json.nextCursor).toBeNull();
     expect(existsSync(join(orchestrator.storage, `run-${ids[0]}`, 'run.json'))).toBe(true);
-    expect(JSON.parse(readFileSync(join(orchestrator.storage, `run-${ids[0]}`, 'run.json'), 'utf8')).id).toBe(ids[0]);
+    expect(JSON.parse(readFileSync(join(orchestrator.storage, `run-${ids[0]}`, 'run.json'), 'utf8')).id).toBe(
+      ids[0],
+    );
   });
 });

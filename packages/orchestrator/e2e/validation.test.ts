@@ -23,7 +23,12 @@ describe('bad input is refused with the field named, and nothing is written', ()
     ['missing prompt', { agents: 1 }, 'prompt', /prompt: is required/],
     ['empty prompt', { prompt: '   ', agents: 1 }, 'prompt', /prompt: must not be empty/],
     ['prompt not a string', { prompt: 5, agents: 1 }, 'prompt', /prompt: must be a string/],
-    ['over-long prompt', { prompt: 'x'.repeat(100_001), agents: 1 }, 'prompt', /prompt: must be at most 100000 characters/],
+    [
+      'over-long prompt',
+      { prompt: 'x'.repeat(100_001), agents: 1 },
+      'prompt',
+      /prompt: must be at most 100000 characters/,
+    ],
     ['unknown field', { prompt: 'x', agents: 1, agentz: 2 }, 'agentz', /agentz: is not a known field/],
     ['missing agents', { prompt: 'x' }, 'agents', /agents: is required/],
     ['a JSON array', [1, 2], 'body', /body: must be a JSON object/],
@@ -48,14 +53,21 @@ describe('bad input is refused with the field named, and nothing is written', ()
   });
 
   it('a 2 MB prompt → 413', async () => {
-    const response = await api<ErrorBody>(orchestrator.url, 'POST', '/api/runs', { prompt: 'x'.repeat(2 * 1024 * 1024), agents: 1 });
+    const response = await api<ErrorBody>(orchestrator.url, 'POST', '/api/runs', {
+      prompt: 'x'.repeat(2 * 1024 * 1024),
+      agents: 1,
+    });
     expect(response.status).toBe(413);
     expect(response.json.error.code).toBe('payload_too_large');
     expect(storageEntries()).toEqual([]);
   });
 
   it('a base repository that does not exist → 400 naming baseRepo', async () => {
-    const response = await api<ErrorBody>(orchestrator.url, 'POST', '/api/runs', { prompt: 'x', agents: 1, baseRepo: '/nonexistent/repo' });
+    const response = await api<ErrorBody>(orchestrator.url, 'POST', '/api/runs', {
+      prompt: 'x',
+      agents: 1,
+      baseRepo: '/nonexistent/repo',
+    });
     expect(response.status).toBe(400);
     expect(response.json.error.details?.field).toBe('baseRepo');
     expect(storageEntries()).toEqual([]);
@@ -63,7 +75,12 @@ describe('bad input is refused with the field named, and nothing is written', ()
 
   for (const id of ['01jz0000000000000000000000', 'nope', '..%2F..', '..%2F..%2Fetc', 'run-1']) {
     it(`unknown or malformed run id ${id} → 404 run_not_found`, async () => {
-      for (const path of [`/api/runs/${id}`, `/api/runs/${id}/events`, `/api/runs/${id}/agents/0/diff`, `/api/runs/${id}/agents/0/transcript`]) {
+      for (const path of [
+        `/api/runs/${id}`,
+        `/api/runs/${id}/events`,
+        `/api/runs/${id}/agents/0/diff`,
+        `/api/runs/${id}/agents/0/transcript`,
+      ]) {
         const response = await api<ErrorBody>(orchestrator.url, 'GET', path);
         expect(response.status, path).toBe(404);
         expect(response.json.error.code, path).toBe('run_not_found');

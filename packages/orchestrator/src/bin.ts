@@ -29,7 +29,9 @@ async function main(): Promise<void> {
       process.stdout.write(USAGE + '\n');
       return;
     }
-    flags = Object.fromEntries(Object.entries(values).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    flags = Object.fromEntries(
+      Object.entries(values).filter((e): e is [string, string] => typeof e[1] === 'string'),
+    );
   } catch (error) {
     process.stderr.write(`fanout-orchestrator: ${(error as Error).message}\n${USAGE}\n`);
     process.exit(2);

@@ -17,12 +17,16 @@ describe('loadConfig', () => {
   });
   it('names the bad setting in one line', () => {
     expect(() => loadConfig({ FANOUT_PORT: 'abc' })).toThrow(/^FANOUT_PORT: must be an integer/);
-    expect(() => loadConfig({ FANOUT_EXECUTOR: 'docker' })).toThrow(/^FANOUT_EXECUTOR: must be local or kubernetes/);
+    expect(() => loadConfig({ FANOUT_EXECUTOR: 'docker' })).toThrow(
+      /^FANOUT_EXECUTOR: must be local or kubernetes/,
+    );
     expect(() => loadConfig({ FANOUT_MAX_AGENTS: '0' })).toThrow(/^FANOUT_MAX_AGENTS/);
   });
   it('refuses a non-loopback address without a token', () => {
     expect(() => loadConfig({ FANOUT_HOST: '0.0.0.0' })).toThrow(/FANOUT_API_TOKEN/);
-    expect(loadConfig({ FANOUT_HOST: '0.0.0.0', FANOUT_API_TOKEN: 'x'.repeat(32) }).apiToken).toBe('x'.repeat(32));
+    expect(loadConfig({ FANOUT_HOST: '0.0.0.0', FANOUT_API_TOKEN: 'x'.repeat(32) }).apiToken).toBe(
+      'x'.repeat(32),
+    );
   });
   it('sizes concurrency from cores and memory', () => {
     expect(defaultConcurrency(2, 24 * 1024 ** 3)).toBe(4);

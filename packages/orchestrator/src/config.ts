@@ -43,7 +43,10 @@ const envSchema = z.object({
   FANOUT_MAX_AGENTS: intFrom(1, 256).default(16),
   FANOUT_CONCURRENCY: intFrom(1, 1024).optional(),
   FANOUT_MODEL: z.string().trim().min(1).optional(),
-  FANOUT_NAMESPACE: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a Kubernetes namespace name').default('backend'),
+  FANOUT_NAMESPACE: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a Kubernetes namespace name')
+    .default('backend'),
   FANOUT_WORKER_IMAGE: z.string().min(1).default('fanout-worker:latest'),
   FANOUT_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   FANOUT_TIMEOUT_SECONDS: intFrom(10, 604_800).default(3600),

@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { destination, pino, type Logger } from 'pino';
 
 export type { Logger };
 
@@ -10,6 +10,6 @@ export function createLogger(options: { level?: string; destination?: NodeJS.Wri
       base: { service: 'fanout-orchestrator' },
       redact: ['*.ANTHROPIC_API_KEY', '*.apiKey', '*.authorization', 'ANTHROPIC_API_KEY'],
     },
-    options.destination ?? pino.destination(2),
+    options.destination ?? destination(2),
   );
 }

@@ -71,7 +71,10 @@ export async function startOrchestrator(config: Config, deps: StartDeps): Promis
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
-  deps.logger.info({ url, storage: config.storage, executor: executor.name }, 'fanout orchestrator listening');
+  deps.logger.info(
+    { url, storage: config.storage, executor: executor.name },
+    'fanout orchestrator listening',
+  );
   const adopted = adoptRuns(store, executor, deps.logger);
   return {
     url,

@@ -15,9 +15,7 @@ import { TranscriptReader, parseTranscriptLine } from './transcript-reader.js';
 const POLL_MS = 500;
 const BATCH_LINES = 500;
 
-export type RunEventStart =
-  | { kind: 'done' }
-  | { kind: 'stream'; events: AsyncGenerator<RunStreamEvent> };
+export type RunEventStart = { kind: 'done' } | { kind: 'stream'; events: AsyncGenerator<RunStreamEvent> };
 
 /**
  * Opens a run's event stream from `after` (a cursor, `0`, or null for "from now"). Checks the cursor
@@ -34,15 +32,26 @@ export async function openRunEvents(
   let cursor: StreamCursor | null = null;
   if (after !== null) {
     cursor = decodeCursor(after, file.agents);
-    if (!cursor) throw new FanoutError('invalid_request', 'Last-Event-ID: is not a cursor of this run', { field: 'Last-Event-ID', reason: 'is not a cursor of this run' });
+    if (!cursor)
+      throw new FanoutError('invalid_request', 'Last-Event-ID: is not a cursor of this run', {
+        field: 'Last-Event-ID',
+        reason: 'is not a cursor of this run',
+      });
     if (cursor.done) return { kind: 'done' };
   }
-  const readers = Array.from({ length: file.agents }, (_, i) => new TranscriptReader(store.paths(id).agent(i).transcript));
+  const readers = Array.from(
+    { length: file.agents },
+    (_, i) => new TranscriptReader(store.paths(id).agent(i).transcript),
+  );
   if (cursor) {
     for (let i = 0; i < file.agents; i++) {
       const want = cursor.agents[i]?.lines ?? 0;
       const have = await readers[i]!.skip(want);
-      if (have < want) throw new FanoutError('invalid_request', 'Last-Event-ID: is ahead of the run', { field: 'Last-Event-ID', reason: 'is ahead of the run' });
+      if (have < want)
+        throw new FanoutError('invalid_request', 'Last-Event-ID: is ahead of the run', {
+          field: 'Last-Event-ID',
+          reason: 'is ahead of the run',
+        });
     }
   }
   return { kind: 'stream', events: streamRunEvents(store, id, cursor, readers, signal) };
@@ -57,7 +66,9 @@ async function* streamRunEvents(
 ): AsyncGenerator<RunStreamEvent> {
   const file = await store.runFile(id);
   const paths = store.paths(id);
-  const wake = new Wakeup(Array.from({ length: file.agents }, (_, i) => paths.agent(i).dir).concat(paths.meta));
+  const wake = new Wakeup(
+    Array.from({ length: file.agents }, (_, i) => paths.agent(i).dir).concat(paths.meta),
+  );
   signal.addEventListener('abort', () => wake.close(), { once: true });
   try {
     let cursor: StreamCursor;

@@ -1,5 +1,13 @@
 import { mkdir } from 'node:fs/promises';
-import { FANOUT_GIT_IDENTITY, git } from './git.js';
+import { FANOUT_IDENTITY } from '@fanout/worker';
+import { git } from './git.js';
+
+const FANOUT_GIT_IDENTITY = {
+  GIT_AUTHOR_NAME: FANOUT_IDENTITY.name,
+  GIT_AUTHOR_EMAIL: FANOUT_IDENTITY.email,
+  GIT_COMMITTER_NAME: FANOUT_IDENTITY.name,
+  GIT_COMMITTER_EMAIL: FANOUT_IDENTITY.email,
+};
 
 export interface RunRepoOptions {
   repo: string;
@@ -16,12 +24,18 @@ export async function createRunRepo(options: RunRepoOptions): Promise<string> {
   const { repo, baseRepo, baseRef } = options;
   if (baseRepo) {
     await git(process.cwd(), ['clone', '--quiet', '--no-checkout', '--', baseRepo, repo]);
-    const commit = (await git(repo, ['rev-parse', '--verify', '--end-of-options', `${baseRef ?? 'HEAD'}^{commit}`])).trim();
+    const commit = (
+      await git(repo, ['rev-parse', '--verify', '--end-of-options', `${baseRef ?? 'HEAD'}^{commit}`])
+    ).trim();
     await git(repo, ['checkout', '--quiet', '-B', 'main', commit]);
   } else {
     await mkdir(repo, { recursive: true });
     await git(repo, ['init', '--quiet', '-b', 'main']);
-    await git(repo, ['commit', '--quiet', '--allow-empty', '-m', `fanout: start of run ${options.runId}`], FANOUT_GIT_IDENTITY);
+    await git(
+      repo,
+      ['commit', '--quiet', '--allow-empty', '-m', `fanout: start of run ${options.runId}`],
+      FANOUT_GIT_IDENTITY,
+    );
   }
   // Worktrees share one object store; an automatic gc in one of them could prune another's objects.
   await git(repo, ['config', 'gc.auto', '0']);

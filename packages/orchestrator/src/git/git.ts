@@ -1,13 +1,5 @@
 import { execa } from 'execa';
 
-/** fanout's own identity, for the commits it makes itself (initial commit, safety-net commits). */
-export const FANOUT_GIT_IDENTITY = {
-  GIT_AUTHOR_NAME: 'fanout',
-  GIT_AUTHOR_EMAIL: 'fanout@fanout.local',
-  GIT_COMMITTER_NAME: 'fanout',
-  GIT_COMMITTER_EMAIL: 'fanout@fanout.local',
-};
-
 export class GitError extends Error {
   override name = 'GitError';
   constructor(
@@ -19,7 +11,11 @@ export class GitError extends Error {
 }
 
 /** Runs git in `cwd` and returns its standard output. Never prompts; never signs. */
-export async function git(cwd: string, args: readonly string[], env: Record<string, string> = {}): Promise<string> {
+export async function git(
+  cwd: string,
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<string> {
   const result = await execa('git', ['-c', 'commit.gpgsign=false', ...args], {
     cwd,
     reject: false,

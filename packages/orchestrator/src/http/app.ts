@@ -37,7 +37,10 @@ const KEEPALIVE_MS = 15_000;
 
 function agentIndex(run: RunFile, text: string): number {
   if (!AGENT_INDEX_PATTERN.test(text) || Number(text) >= run.agents) {
-    throw new FanoutError('agent_not_found', `run ${run.id} has no agent ${JSON.stringify(text.slice(0, 20))}`);
+    throw new FanoutError(
+      'agent_not_found',
+      `run ${run.id} has no agent ${JSON.stringify(text.slice(0, 20))}`,
+    );
   }
   return Number(text);
 }
@@ -60,12 +63,16 @@ export function createApp(deps: AppDeps): Hono {
 
   app.onError((error, c) => {
     if (FanoutError.isInstance(error)) {
+      // The rest of an over-large body is never read: the connection cannot be reused.
+      if (error.code === 'payload_too_large') c.header('connection', 'close');
       return c.json(error.toBody(), error.status as 400);
     }
     logger.error({ err: error, path: c.req.path }, 'request failed');
     return c.json(new FanoutError('internal', 'internal error; see the server log').toBody(), 500);
   });
-  app.notFound((c) => c.json(new FanoutError('not_found', `no route ${c.req.method} ${c.req.path}`).toBody(), 404));
+  app.notFound((c) =>
+    c.json(new FanoutError('not_found', `no route ${c.req.method} ${c.req.path}`).toBody(), 404),
+  );
 
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.get('/readyz', async (c) => {
@@ -86,7 +93,10 @@ export function createApp(deps: AppDeps): Hono {
     const expected = `Bearer ${config.apiToken}`;
     api.use('*', async (c, next) => {
       if (c.req.header('authorization') !== expected) {
-        throw new FanoutError('unauthorized', 'missing or wrong bearer token (Authorization: Bearer <token>)');
+        throw new FanoutError(
+          'unauthorized',
+          'missing or wrong bearer token (Authorization: Bearer <token>)',
+        );
       }
       await next();
     });
@@ -121,7 +131,8 @@ export function createApp(deps: AppDeps): Hono {
   api.get('/runs', async (c) => {
     const limit = queryInt(c, 'limit', 1, 200, 50);
     const cursor = c.req.query('cursor') ?? null;
-    if (cursor !== null && !isRunId(cursor)) throw invalidField('cursor', 'is not a cursor from a previous page');
+    if (cursor !== null && !isRunId(cursor))
+      throw invalidField('cursor', 'is not a cursor from a previous page');
     return c.json(await store.list(limit, cursor));
   });
 
@@ -206,4 +217,3 @@ export function createApp(deps: AppDeps): Hono {
   if (config.webRoot) serveWeb(app, config.webRoot);
   return app;
 }
-

@@ -7,13 +7,16 @@ import type { Hono } from 'hono';
 export function serveWeb(app: Hono, root: string): void {
   app.use(
     '/assets/*',
-    serveStatic({ root, onFound: (_path, c) => c.header('cache-control', 'public, max-age=31536000, immutable') }),
+    serveStatic({
+      root,
+      onFound: (_path, c) => c.header('cache-control', 'public, max-age=31536000, immutable'),
+    }),
   );
   app.use('*', serveStatic({ root }));
-  app.get('*', (c, next) => {
-    if (!existsSync(join(root, 'index.html'))) {
-      return c.text('The web UI is not built yet: run `npm run build`.', 404);
-    }
-    return serveStatic({ path: join(root, 'index.html') })(c, next);
+  const index = join(root, 'index.html');
+  const serveIndex = serveStatic({ path: index });
+  app.get('*', async (c, next) => {
+    if (!existsSync(index)) return c.text('The web UI is not built yet: run `npm run build`.', 404);
+    return (await serveIndex(c, next)) ?? c.notFound();
   });
 }

@@ -1,6 +1,6 @@
 import { FanoutError, isFinalRunStatus, type Run } from '@fanout/shared';
 import type { Executor } from '../executors/executor.js';
-import { writeJsonOnce } from '../storage/atomic-file.js';
+import { writeJsonOnce } from '@fanout/worker';
 import type { RunStore } from './run-store.js';
 
 /**

@@ -1,16 +1,9 @@
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
-import {
-  agentBranch,
-  invalidField,
-  newRunId,
-  runPaths,
-  type RunFile,
-  type RunRequest,
-} from '@fanout/shared';
+import { agentBranch, invalidField, newRunId, runPaths, type RunFile, type RunRequest } from '@fanout/shared';
 import { addWorktree, createRunRepo } from '../git/create-run-repo.js';
 import { git } from '../git/git.js';
-import { writeJsonAtomic } from '../storage/atomic-file.js';
+import { writeJsonAtomic } from '@fanout/worker';
 
 export interface CreateRunDeps {
   storage: string;

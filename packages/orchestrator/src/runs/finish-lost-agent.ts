@@ -12,7 +12,8 @@ import { killWorktreeProcesses, saveUncommittedWork } from '@fanout/worker';
 import { diffStatBetween } from '../git/diff.js';
 import { git } from '../git/git.js';
 import type { Logger } from '../logger.js';
-import { readJsonFile, writeJsonOnce } from '../storage/atomic-file.js';
+import { readJsonFile } from '../storage/read-json-file.js';
+import { writeJsonOnce } from '@fanout/worker';
 
 /**
  * Records the outcome of an agent whose worker is gone without one (killed, crashed, its pod or the
@@ -33,13 +34,18 @@ export async function finishLostAgent(
   if (outcome.commitReason) {
     await killWorktreeProcesses(worktree);
     await saveUncommittedWork(worktree, outcome.commitReason).catch((err: unknown) =>
-      deps.logger.error({ err, run: run.id, agent: index }, 'could not save the uncommitted work of a lost agent'),
+      deps.logger.error(
+        { err, run: run.id, agent: index },
+        'could not save the uncommitted work of a lost agent',
+      ),
     );
   }
   const state = await readJsonFile(agent.state, stateFileSchema).catch(() => null);
   const branch = agentBranch(index);
   const commit = (await git(paths.repo, ['rev-parse', branch]).catch(() => '')).trim() || null;
-  const diffStat = commit ? await diffStatBetween(paths.repo, run.baseCommit, branch).catch(() => null) : null;
+  const diffStat = commit
+    ? await diffStatBetween(paths.repo, run.baseCommit, branch).catch(() => null)
+    : null;
   const result: ResultFile = {
     status: outcome.status,
     startedAt: state?.startedAt ?? null,
@@ -53,6 +59,9 @@ export async function finishLostAgent(
     writtenBy: 'orchestrator',
   };
   const wrote = await writeJsonOnce(agent.result, result);
-  deps.logger.info({ run: run.id, agent: index, status: outcome.status, code: outcome.error.code, wrote }, 'agent finished by the orchestrator');
+  deps.logger.info(
+    { run: run.id, agent: index, status: outcome.status, code: outcome.error.code, wrote },
+    'agent finished by the orchestrator',
+  );
   return wrote;
 }

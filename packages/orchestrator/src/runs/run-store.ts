@@ -12,7 +12,7 @@ import {
   type Run,
   type RunFile,
 } from '@fanout/shared';
-import { readJsonFile } from '../storage/atomic-file.js';
+import { readJsonFile } from '../storage/read-json-file.js';
 import { buildAgent, buildRun, type AgentFiles } from './build-run.js';
 
 const RUN_DIR_PATTERN = /^run-([0-9a-hjkmnp-tv-z]{26})$/;
@@ -66,7 +66,9 @@ export class RunStore {
     const [cancel, agents] = await Promise.all([
       this.cancelRequested(id),
       Promise.all(
-        Array.from({ length: file.agents }, async (_, i) => buildAgent(file, i, await this.agentFiles(id, i))),
+        Array.from({ length: file.agents }, async (_, i) =>
+          buildAgent(file, i, await this.agentFiles(id, i)),
+        ),
       ),
     ]);
     const run = buildRun(file, cancel, agents);

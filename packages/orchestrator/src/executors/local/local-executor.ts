@@ -14,7 +14,8 @@ import {
 import { killWorktreeProcesses } from '@fanout/worker';
 import type { Logger } from '../../logger.js';
 import { finishLostAgent } from '../../runs/finish-lost-agent.js';
-import { readJsonFile, writeJsonOnce } from '../../storage/atomic-file.js';
+import { readJsonFile } from '../../storage/read-json-file.js';
+import { writeJsonOnce } from '@fanout/worker';
 import type { Executor } from '../executor.js';
 import { isSameProcessAlive, processStartTicks, signalGroup } from './proc.js';
 
@@ -76,11 +77,20 @@ export class LocalExecutor implements Executor {
         this.queue.push({ run, index });
         continue;
       }
-      if (launch.pid !== undefined && launch.host === hostname() && (await isSameProcessAlive(launch.pid, launch.pidStartTicks))) {
+      if (
+        launch.pid !== undefined &&
+        launch.host === hostname() &&
+        (await isSameProcessAlive(launch.pid, launch.pidStartTicks))
+      ) {
         this.deps.logger.info({ run: run.id, agent: index, pid: launch.pid }, 'adopted a running worker');
         this.watchAdopted(run, index, launch);
       } else {
-        await this.finishLost(run, index, 'worker_lost', 'the worker stopped while the orchestrator was down, before it recorded an outcome');
+        await this.finishLost(
+          run,
+          index,
+          'worker_lost',
+          'the worker stopped while the orchestrator was down, before it recorded an outcome',
+        );
       }
     }
     this.pump();
@@ -115,7 +125,12 @@ export class LocalExecutor implements Executor {
         const next = this.queue.shift()!;
         await this.start(next.run, next.index).catch((err: unknown) => {
           this.deps.logger.error({ err, run: next.run.id, agent: next.index }, 'could not start a worker');
-          return this.finishLost(next.run, next.index, 'setup_failed', `could not start the worker: ${String(err)}`);
+          return this.finishLost(
+            next.run,
+            next.index,
+            'setup_failed',
+            `could not start the worker: ${String(err)}`,
+          );
         });
       }
     });
@@ -223,30 +238,51 @@ export class LocalExecutor implements Executor {
     const agent = runPathsAt(slot.run.runDir).agent(slot.index);
     if (!(await readJsonFile(agent.result, resultFileSchema).catch(() => null))) {
       if (slot.timedOut) {
-        await this.finishLost(slot.run, slot.index, 'timeout', `the agent ran past its timeout of ${slot.run.timeoutSeconds} s and was stopped`);
+        await this.finishLost(
+          slot.run,
+          slot.index,
+          'timeout',
+          `the agent ran past its timeout of ${slot.run.timeoutSeconds} s and was stopped`,
+        );
       } else {
-        await this.finishLost(slot.run, slot.index, 'worker_lost', `the worker stopped (${how}) before it recorded an outcome; see meta/agent-${slot.index}/worker.log`);
+        await this.finishLost(
+          slot.run,
+          slot.index,
+          'worker_lost',
+          `the worker stopped (${how}) before it recorded an outcome; see meta/agent-${slot.index}/worker.log`,
+        );
       }
     }
     this.active.delete(key(slot.run.id, slot.index));
     this.pump();
   }
 
-  private async finishLost(run: RunFile, index: number, code: 'worker_lost' | 'timeout' | 'setup_failed', message: string): Promise<void> {
+  private async finishLost(
+    run: RunFile,
+    index: number,
+    code: 'worker_lost' | 'timeout' | 'setup_failed',
+    message: string,
+  ): Promise<void> {
     const reason = code === 'timeout' ? 'after the timeout' : 'after the worker was lost';
     await finishLostAgent(
       run,
       index,
       { status: 'failed', error: { code, message }, commitReason: code === 'setup_failed' ? null : reason },
       { logger: this.deps.logger, now: this.now },
-    ).catch((err: unknown) => this.deps.logger.error({ err, run: run.id, agent: index }, 'could not record a lost agent'));
+    ).catch((err: unknown) =>
+      this.deps.logger.error({ err, run: run.id, agent: index }, 'could not record a lost agent'),
+    );
   }
 
   private async finishNeverStarted(run: RunFile, index: number): Promise<void> {
     await finishLostAgent(
       run,
       index,
-      { status: 'cancelled', error: { code: 'cancelled', message: 'cancelled before it started' }, commitReason: null },
+      {
+        status: 'cancelled',
+        error: { code: 'cancelled', message: 'cancelled before it started' },
+        commitReason: null,
+      },
       { logger: this.deps.logger, now: this.now },
     );
   }
