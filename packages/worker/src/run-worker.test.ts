@@ -191,6 +191,26 @@ describe('fanout-worker with the real Claude Code', () => {
     expect((await transcript(agent.transcript)).at(-1)).toMatchObject({ type: 'result', is_error: true });
   });
 
+  it('records the turn limit, and commits what was written before it', { timeout: 60_000 }, async () => {
+    const { model, fixture, agent } = await setup(
+      (w) => [
+        write(join(w, 'one.txt'), '1\n'),
+        write(join(w, 'two.txt'), '2\n'),
+        { kind: 'text', text: 'Done.' },
+      ],
+      { maxTurns: 1 },
+    );
+    const worker = startWorker(fixture, model);
+
+    expect(await worker.exited, worker.output()).toBe(0);
+    const result = await readResult(agent.result);
+    expect(result).toMatchObject({ status: 'failed', error: { code: 'max_turns' } });
+    expect(await fixture.git(0, 'show', 'agent-0:one.txt')).toBe('1');
+    expect(await fixture.git(0, 'log', '-1', '--format=%s', 'agent-0')).toBe(
+      'fanout: save uncommitted work after the agent finished',
+    );
+  });
+
   it(
     'stops on SIGTERM, ends what runs in the worktree and commits the work',
     { timeout: 60_000 },
