@@ -1,12 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
+import type {
+  Options,
+  Query,
+  SDKMessage,
+  SDKResultMessage,
   query as sdkQuery,
-  type Options,
-  type Query,
-  type SDKMessage,
-  type SDKResultMessage,
 } from '@anthropic-ai/claude-agent-sdk';
 import {
   ZERO_USAGE,
@@ -355,7 +355,9 @@ async function runQuery(
   let thrown: string | null = null;
   let q: Query | null = null;
   try {
-    q = (ctx.deps.query ?? sdkQuery)({ prompt: run.prompt, options });
+    // Loaded only here, so that importing this package (the orchestrator does) stays light.
+    const query = ctx.deps.query ?? (await import('@anthropic-ai/claude-agent-sdk')).query;
+    q = query({ prompt: run.prompt, options });
     await consumeUntilStopped(q, onMessage, stop, timing.stopWaitMs, log);
   } catch (error) {
     thrown = errorMessage(error);
