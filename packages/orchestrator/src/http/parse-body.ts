@@ -1,4 +1,5 @@
-import { FanoutError, invalidField } from '@fanout/shared';
+import type { FanoutError} from '@fanout/shared';
+import { invalidField } from '@fanout/shared';
 import type { z } from 'zod';
 
 /** The first problem zod found, as the API's invalid_request naming the field and the reason. */
