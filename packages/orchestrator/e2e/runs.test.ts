@@ -37,6 +37,20 @@ const scripts: Record<string, Record<number, Step[]>> = {
       ],
     ]),
   ),
+  mcp: {
+    0: [
+      {
+        kind: 'tool',
+        calls: [
+          {
+            name: 'mcp__claude__Write',
+            input: { file_path: 'via-mcp.txt', content: 'written through claude mcp serve\n' },
+          },
+        ],
+      },
+      { kind: 'text', text: 'done' },
+    ],
+  },
   'no-commit': {
     0: [
       write('uncommitted.txt', 'not committed by the agent\n'),
@@ -143,6 +157,34 @@ describe('runs end to end with the real worker and Claude Code', () => {
     const [author, subject] = gitIn(repo, 'log', '-1', '--format=%an%n%s', 'agent-0').split('\n');
     expect(author).toBe('fanout');
     expect(subject).toMatch(/^fanout: /);
+  });
+
+  it('an agent writes through the MCP server (claude mcp serve) and the file is committed', async () => {
+    const created = await createRun('[mcp] write through MCP', 1);
+    const run = await waitForRun(orchestrator.url, created.id);
+    expect(run.status).toBe('succeeded');
+    const repo = runPaths(orchestrator.storage, run.id).repo;
+    expect(gitIn(repo, 'show', 'agent-0:via-mcp.txt')).toBe('written through claude mcp serve\n');
+    const transcript = await api(orchestrator.url, 'GET', `/api/runs/${run.id}/agents/0/transcript`);
+    const init = JSON.parse(transcript.text.split('\n')[0]!) as {
+      mcp_servers: { name: string; status: string }[];
+    };
+    expect(init.mcp_servers).toContainEqual(expect.objectContaining({ name: 'claude', status: 'connected' }));
+    expect(transcript.text).toContain('"name":"mcp__claude__Write"');
+  });
+
+  it("an agent that is not one of the run's → 404 agent_not_found", async () => {
+    const { runs } = (await api<{ runs: Run[] }>(orchestrator.url, 'GET', '/api/runs?limit=1')).json;
+    const id = runs[0]!.id;
+    for (const n of ['3', '-1', '01', 'x', '99999', '..%2F..']) {
+      for (const path of [`/api/runs/${id}/agents/${n}/diff`, `/api/runs/${id}/agents/${n}/transcript`]) {
+        const response = await api<{ error: { code: string } }>(orchestrator.url, 'GET', path);
+        expect(response.status, path).toBe(404);
+        expect(response.json.error.code, path).toBe('agent_not_found');
+      }
+    }
+    const compare = await api(orchestrator.url, 'GET', `/api/runs/${id}/compare?a=0&b=7`);
+    expect(compare.status).toBe(404);
   });
 
   it('one agent of three gets a model error: it fails with the message, the run is partial', async () => {
