@@ -86,13 +86,17 @@ export async function runCommand(
   }
 
   if (abort.signal.aborted) {
+    const hints: [string, string][] = [
+      [`fanout show ${run.id}`, 'where it is now'],
+      [`fanout logs ${run.id} 0 --follow`, 'what agent-0 is doing'],
+      [`fanout cancel ${run.id}`, 'stop it'],
+    ];
+    const width = Math.max(...hints.map(([command]) => command.length));
     printNote(
       ctx,
       [
         `fanout: stopped following run ${run.id}; it goes on without you.`,
-        `  fanout show ${run.id}            where it is now`,
-        `  fanout logs ${run.id} 0 --follow   what agent-0 is doing`,
-        `  fanout cancel ${run.id}          stop it`,
+        ...hints.map(([command, what]) => `  ${command.padEnd(width)}  ${what}`),
       ].join('\n'),
     );
     return EXIT.interrupted;

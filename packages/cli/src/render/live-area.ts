@@ -18,7 +18,9 @@ export class LiveArea {
   constructor(private readonly out: OutputStream) {}
 
   render(lines: readonly string[]): void {
-    this.out.write(redrawSequence(this.drawn, lines, this.out.columns ?? 80));
+    // A pseudo-terminal may report 0 columns.
+    const width = this.out.columns !== undefined && this.out.columns > 0 ? this.out.columns : 80;
+    this.out.write(redrawSequence(this.drawn, lines, width));
     this.drawn = lines.length;
   }
 

@@ -31,7 +31,7 @@ describe('progress lines', () => {
       activity: 'Finished',
     });
     expect(progressLine(done, plain, now)).toBe(
-      'agent-0  succeeded     1 turn    $1.50      42s  2 files +10 -1',
+      'agent-0  succeeded    1 turn     $1.50      42s  2 files +10 -1',
     );
     const failed = agentFixture({
       index: 1,

@@ -1,8 +1,10 @@
 import { isFinalAgentStatus, type Agent, type Run } from '@fanout/shared';
 import { paintStatus, type Colors } from './colors.js';
-import { formatChanges, formatCost, formatElapsed, plural } from './values.js';
+import { excerpt, formatChanges, formatCost, formatElapsed, plural } from './values.js';
 
 const STATUS_WIDTH = 'cancelled'.length;
+/** Longest activity or error shown in a progress line (a terminal cuts the line to its width anyway). */
+const MAX_NOW = 120;
 
 /** The first line shown for a run being followed. */
 export function runHeaderLine(run: Run, colors: Colors): string {
@@ -23,7 +25,7 @@ export function progressLine(
   const status =
     paintStatus(agent.status, colors) + ' '.repeat(Math.max(0, STATUS_WIDTH - agent.status.length));
   const figures = [
-    plural(agent.numTurns, 'turn').padStart(9),
+    `${String(agent.numTurns).padStart(3)} ${agent.numTurns === 1 ? 'turn ' : 'turns'}`,
     formatCost(agent.costUsd).padStart(7),
     formatElapsed(agent.startedAt, agent.finishedAt, now).padStart(7),
   ].join('  ');
@@ -32,17 +34,13 @@ export function progressLine(
 
 /** What an agent is doing now; for a finished one, what it changed or why it failed. */
 function agentNow(agent: Agent, colors: Colors): string {
-  if (agent.error) return colors.red(`${agent.error.code}: ${oneLine(agent.error.message)}`);
+  if (agent.error) return colors.red(excerpt(`${agent.error.code}: ${agent.error.message}`, MAX_NOW));
   if (isFinalAgentStatus(agent.status)) {
     return agent.diffStat === null
       ? ''
       : colors.dim(`${plural(agent.diffStat.files, 'file')} ${formatChanges(agent.diffStat)}`);
   }
-  return colors.dim(oneLine(agent.activity ?? ''));
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  return colors.dim(excerpt(agent.activity ?? '', MAX_NOW));
 }
 
 /** The lines of the live view: one per agent, branches aligned. */

@@ -23,11 +23,12 @@ export function formatDuration(ms: number): string {
   return `${hours}h ${String(minutes % 60).padStart(2, '0')}m`;
 }
 
-/** Time between two ISO timestamps (the second defaults to `now`); `–` when the first is missing. */
+/** Time between two ISO timestamps (the second defaults to `now`), in whole seconds; `–` without a start. */
 export function formatElapsed(from: string | null, to: string | null, now: Date): string {
   if (from === null) return NONE;
   const end = to === null ? now.getTime() : Date.parse(to);
-  return formatDuration(Math.max(0, end - Date.parse(from)));
+  const ms = Math.max(0, end - Date.parse(from));
+  return ms < 1000 ? '0s' : formatDuration(ms);
 }
 
 /** `just now`, `42s ago`, `5m ago`, `3h ago`, `2d ago`, then the date. */
