@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { link, open, rename, unlink } from 'node:fs/promises';
+import { link, open, rename, stat, unlink } from 'node:fs/promises';
 
 function tempPathFor(path: string): string {
   return `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
@@ -46,4 +46,12 @@ export async function writeJsonOnce(path: string, value: unknown): Promise<boole
   } finally {
     await unlink(temp).catch(() => undefined);
   }
+}
+
+/** Whether `path` exists (any kind of file). */
+export async function fileExists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }

@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { fileExists } from './atomic-file.js';
 
 /**
  * Polls for meta/cancel.json, the run's write-once cancel request. Any orchestrator replica may write it, so
@@ -10,7 +10,7 @@ export function watchCancelFile(path: string, intervalMs: number, onCancel: () =
   const timer = setInterval(() => {
     if (checking || stopped) return;
     checking = true;
-    void cancelRequested(path)
+    void fileExists(path)
       .then((found) => {
         if (found && !stopped) {
           stopped = true;
@@ -29,11 +29,4 @@ export function watchCancelFile(path: string, intervalMs: number, onCancel: () =
       clearInterval(timer);
     },
   };
-}
-
-export async function cancelRequested(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
 }

@@ -18,8 +18,8 @@ import {
   type RunFile,
 } from '@fanout/shared';
 import { AgentStateWriter } from './agent-state.js';
-import { writeJsonOnce } from './atomic-file.js';
-import { cancelRequested, watchCancelFile } from './cancel-watch.js';
+import { fileExists, writeJsonOnce } from './atomic-file.js';
+import { watchCancelFile } from './cancel-watch.js';
 import { bundledClaudeBinary } from './claude-binary.js';
 import { ConfigError, parseWorkerConfig, type WorkerConfig } from './config.js';
 import { SAVE_REASONS, currentBranch, diffStat, headCommit, saveUncommittedWork } from './git-commit.js';
@@ -156,6 +156,12 @@ export async function runWorker(deps: WorkerDeps): Promise<number> {
         error: errorMessage(error),
       });
       return EXIT_FAILED;
+    }
+    if (await fileExists(agent.result)) {
+      // Launched twice, or after the agent was finished for it: the outcome stands, and two agents must
+      // never work in one worktree.
+      log.warn('this agent already has an outcome (result.json); nothing to do');
+      return EXIT_RECORDED;
     }
     let run: RunFile;
     try {
@@ -300,7 +306,7 @@ async function runQuery(
   state: AgentStateWriter,
 ): Promise<QueryEnd> {
   const { config, run, agent, log, stop } = ctx;
-  if (!stop.cause && (await cancelRequested(ctx.cancelPath))) stop.request('cancelled');
+  if (!stop.cause && (await fileExists(ctx.cancelPath))) stop.request('cancelled');
   if (stop.cause) return { result: null, thrown: null, stop: stop.cause };
 
   const model = run.models[config.agentIndex] ?? run.model;
@@ -369,7 +375,7 @@ async function runQuery(
     // The Claude Code process may have died from the same signal that is about to reach this worker, or a
     // cancel may have just been requested: let those arrive before calling it a crash.
     await sleep(250);
-    if (!stop.cause && (await cancelRequested(ctx.cancelPath))) stop.request('cancelled');
+    if (!stop.cause && (await fileExists(ctx.cancelPath))) stop.request('cancelled');
   }
   return { result, thrown, stop: result ? stopAtResult : stop.cause };
 }

@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resultFileSchema, stateFileSchema, type ResultFile } from '@fanout/shared';
@@ -264,7 +264,7 @@ describe('fanout-worker with the real Claude Code', () => {
   it('fails with timeout when its own deadline passes', { timeout: 60_000 }, async () => {
     const { model, fixture, agent } = await setup(
       (w) => [write(join(w, 'draft.txt'), 'draft\n'), { kind: 'hang', ms: 120_000 }],
-      { timeoutSeconds: 6 },
+      { timeoutSeconds: 12 },
     );
     const worker = startWorker(fixture, model);
 
@@ -299,6 +299,36 @@ describe('fanout-worker with the real Claude Code', () => {
       'fanout|fanout: save uncommitted work after the agent crashed',
     );
     expect(await fixture.git(0, 'show', 'agent-0:draft.txt')).toBe('draft');
+  });
+
+  it(
+    'records cancelled without starting Claude Code when the run was cancelled first',
+    { timeout: 30_000 },
+    async () => {
+      const { model, fixture, agent } = await setup(() => []);
+      await writeFile(fixture.paths.cancel, JSON.stringify({ requestedAt: new Date().toISOString() }));
+      const worker = startWorker(fixture, model);
+
+      expect(await worker.exited, worker.output()).toBe(0);
+      expect(await readResult(agent.result)).toMatchObject({
+        status: 'cancelled',
+        commit: fixture.baseCommit,
+      });
+      expect(model.requests).toEqual([]);
+    },
+  );
+
+  it('leaves an outcome that is already recorded alone', { timeout: 30_000 }, async () => {
+    const { model, fixture, agent } = await setup(() => []);
+    const earlier = JSON.stringify({ status: 'failed', writtenBy: 'orchestrator' });
+    await mkdir(agent.dir, { recursive: true });
+    await writeFile(agent.result, earlier);
+    const worker = startWorker(fixture, model);
+
+    expect(await worker.exited, worker.output()).toBe(0);
+    expect(await readFile(agent.result, 'utf8')).toBe(earlier);
+    expect(existsSync(agent.state)).toBe(false);
+    expect(model.requests).toEqual([]);
   });
 
   it('records setup_failed when the worktree is missing', { timeout: 30_000 }, async () => {
