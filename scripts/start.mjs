@@ -23,9 +23,13 @@ if (!existsSync(join(root, 'node_modules', '@anthropic-ai', 'claude-agent-sdk'))
 }
 step('building', ['run', 'build', '--silent']);
 
-const child = spawn(process.execPath, [join(root, 'packages/orchestrator/dist/bin.js'), ...process.argv.slice(2)], {
-  cwd: root,
-  stdio: 'inherit',
-});
+const child = spawn(
+  process.execPath,
+  [join(root, 'packages/orchestrator/dist/bin.js'), ...process.argv.slice(2)],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -18,7 +18,17 @@ describe('stream cursors', () => {
     expect(decodeCursor('0', 2)).toEqual(startCursor(2));
   });
   it('refuses malformed cursors and cursors of another run shape', () => {
-    for (const bad of ['', 'x', 'v1.', 'v1.1-2', 'v1.1-2-3_4', 'v2.1-2-3', 'v1.-1-2-3', 'v1.1-9-0', 'v1.01-1-0']) {
+    for (const bad of [
+      '',
+      'x',
+      'v1.',
+      'v1.1-2',
+      'v1.1-2-3_4',
+      'v2.1-2-3',
+      'v1.-1-2-3',
+      'v1.1-9-0',
+      'v1.01-1-0',
+    ]) {
       expect(decodeCursor(bad, 1), bad).toBeNull();
     }
     expect(decodeCursor('v1.1-2-3_4-1-0', 1)).toBeNull();

@@ -7,7 +7,14 @@ describe('runRequestSchema', () => {
   it('accepts a minimal and a full request', () => {
     expect(schema.parse({ prompt: 'hi', agents: 1 })).toEqual({ prompt: 'hi', agents: 1 });
     expect(
-      schema.safeParse({ prompt: 'p', agents: 2, model: 'm', models: ['a', 'b'], maxTurns: 5, timeoutSeconds: 60 }).success,
+      schema.safeParse({
+        prompt: 'p',
+        agents: 2,
+        model: 'm',
+        models: ['a', 'b'],
+        maxTurns: 5,
+        timeoutSeconds: 60,
+      }).success,
     ).toBe(true);
   });
   it('does not coerce', () => {

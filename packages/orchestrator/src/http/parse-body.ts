@@ -1,4 +1,4 @@
-import type { FanoutError} from '@fanout/shared';
+import type { FanoutError } from '@fanout/shared';
 import { invalidField } from '@fanout/shared';
 import type { z } from 'zod';
 
