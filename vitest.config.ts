@@ -18,6 +18,9 @@ export default defineConfig({
           include: ['packages/*/e2e/**/*.test.ts', 'e2e/**/*.test.ts'],
           testTimeout: 180_000,
           hookTimeout: 120_000,
+          // Each file starts an orchestrator and several Claude Code processes: one file at a time keeps a
+          // 2-core machine from starving them into timeouts.
+          fileParallelism: false,
         },
       },
     ],
