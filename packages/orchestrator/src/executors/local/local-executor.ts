@@ -40,6 +40,7 @@ interface Slot {
   pid: number | null;
   stopping: boolean;
   timedOut: boolean;
+  cancelled: boolean;
   timers: NodeJS.Timeout[];
 }
 
@@ -104,7 +105,9 @@ export class LocalExecutor implements Executor {
       await this.finishNeverStarted(item.run, item.index);
     }
     for (const slot of this.active.values()) {
-      if (slot.run.id === run.id) this.stop(slot);
+      if (slot.run.id !== run.id) continue;
+      slot.cancelled = true;
+      this.stop(slot);
     }
   }
 
@@ -165,7 +168,15 @@ export class LocalExecutor implements Executor {
     } finally {
       closeSync(log);
     }
-    const slot: Slot = { run, index, pid: child.pid ?? null, stopping: false, timedOut: false, timers: [] };
+    const slot: Slot = {
+      run,
+      index,
+      pid: child.pid ?? null,
+      stopping: false,
+      timedOut: false,
+      cancelled: false,
+      timers: [],
+    };
     this.active.set(key(run.id, index), slot);
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
       child.once('exit', (code, signal) => resolve({ code, signal }));
@@ -188,7 +199,15 @@ export class LocalExecutor implements Executor {
 
   /** A worker that this process did not start (found alive at start-up): checked every poll. */
   private watchAdopted(run: RunFile, index: number, launch: LaunchFile): void {
-    const slot: Slot = { run, index, pid: launch.pid ?? null, stopping: false, timedOut: false, timers: [] };
+    const slot: Slot = {
+      run,
+      index,
+      pid: launch.pid ?? null,
+      stopping: false,
+      timedOut: false,
+      cancelled: false,
+      timers: [],
+    };
     this.active.set(key(run.id, index), slot);
     const check = async () => {
       if (this.closed) return;
@@ -244,6 +263,13 @@ export class LocalExecutor implements Executor {
           'timeout',
           `the agent ran past its timeout of ${slot.run.timeoutSeconds} s and was stopped`,
         );
+      } else if (slot.cancelled) {
+        await this.finishLost(
+          slot.run,
+          slot.index,
+          'cancelled',
+          'cancelled; the worker did not stop in time and was killed, and its work was committed',
+        );
       } else {
         await this.finishLost(
           slot.run,
@@ -260,14 +286,23 @@ export class LocalExecutor implements Executor {
   private async finishLost(
     run: RunFile,
     index: number,
-    code: 'worker_lost' | 'timeout' | 'setup_failed',
+    code: 'worker_lost' | 'timeout' | 'setup_failed' | 'cancelled',
     message: string,
   ): Promise<void> {
-    const reason = code === 'timeout' ? 'after the timeout' : 'after the worker was lost';
+    const reasons = {
+      timeout: 'after the timeout',
+      cancelled: 'after cancel',
+      worker_lost: 'after the worker was lost',
+      setup_failed: null,
+    } as const;
     await finishLostAgent(
       run,
       index,
-      { status: 'failed', error: { code, message }, commitReason: code === 'setup_failed' ? null : reason },
+      {
+        status: code === 'cancelled' ? 'cancelled' : 'failed',
+        error: { code, message },
+        commitReason: reasons[code],
+      },
       { logger: this.deps.logger, now: this.now },
     ).catch((err: unknown) =>
       this.deps.logger.error({ err, run: run.id, agent: index }, 'could not record a lost agent'),
