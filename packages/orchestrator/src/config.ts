@@ -50,7 +50,7 @@ const envSchema = z.object({
   FANOUT_WORKER_IMAGE: z.string().min(1).default('fanout-worker:latest'),
   FANOUT_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   FANOUT_TIMEOUT_SECONDS: intFrom(10, 604_800).default(3600),
-  FANOUT_KILL_GRACE_SECONDS: intFrom(1, 600).default(10),
+  FANOUT_KILL_GRACE_SECONDS: intFrom(1, 600).default(20),
   FANOUT_WEB_ROOT: z.string().optional(),
 });
 

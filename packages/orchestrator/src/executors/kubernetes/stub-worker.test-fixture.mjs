@@ -109,7 +109,8 @@ if (behaviour === 'succeed') {
   process.on('SIGTERM', () => {
     console.log(`stub worker ${index}: SIGTERM`);
     if (behaviour === 'silent') process.exit(143);
-    if (existsSync(`${runDir}/meta/cancel.json`)) record('cancelled', { code: 'cancelled', message: 'cancelled' });
+    if (existsSync(`${runDir}/meta/cancel.json`))
+      record('cancelled', { code: 'cancelled', message: 'cancelled' });
     else record('failed', { code: 'timeout', message: 'stopped by a signal' });
     process.exit(0);
   });
