@@ -561,10 +561,13 @@ export class FakeNode implements ClusterControl {
           );
         }
         await mkdir(hostPath, { recursive: true });
+        remaps.push([mount.mountPath, mount.mountPath]);
       } else {
         throw new Error(`fake-kube: volume ${mount.name} is of a type this node does not simulate`);
       }
     }
+    // The most specific mount wins, as in a container (a claim under /tmp is not in the /tmp emptyDir).
+    remaps.sort(([a], [b]) => b.length - a.length);
     const remap = (value: string) => {
       for (const [from, to] of remaps) {
         if (value === from) return to;

@@ -112,10 +112,10 @@ export class ObjectStore {
     return this.history.filter((e) => e.rv > rv).map((e) => ({ ...e, object: clone(e.object) }));
   }
 
-  /** Forgets all history, as etcd compaction does: resuming from any version seen so far gets 410. */
+  /** Forgets all history, as etcd compaction does: resuming from any older version gets 410. */
   compact(): void {
     this.history = [];
-    this.oldest = this.rv + 1;
+    this.oldest = this.rv;
   }
 
   subscribe(listener: Listener): () => void {

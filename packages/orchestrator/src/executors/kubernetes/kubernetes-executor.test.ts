@@ -56,7 +56,7 @@ function settings(behaviour: Record<number, string> = {}, extra: Partial<JobSett
   };
 }
 
-function startExecutor(jobSettings: JobSettings): KubernetesExecutor {
+function startExecutor(jobSettings: JobSettings, unschedulableMs = 400): KubernetesExecutor {
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromOptions(kube.kubeConfig);
   const executor = createKubernetesExecutor({
@@ -66,7 +66,7 @@ function startExecutor(jobSettings: JobSettings): KubernetesExecutor {
     timing: {
       resyncMs: 300,
       settleMs: 100,
-      limits: { unschedulableMs: 400, startupErrorMs: 300 },
+      limits: { unschedulableMs, startupErrorMs: 300 },
       watchBackoff: { minMs: 50, maxMs: 200 },
     },
   });
@@ -99,6 +99,7 @@ async function results(run: RunFile, ms = 15_000): Promise<ResultFile[]> {
 
 async function waitFor<T>(probe: () => T | null | undefined | false, what: string, ms = 15_000): Promise<T> {
   const until = Date.now() + ms;
+
   for (;;) {
     const value = probe();
     if (value) return value;
@@ -270,7 +271,7 @@ describe('kubernetes executor', () => {
   });
 
   it('cancels by deleting the Jobs in the background; workers commit; unstarted agents are cancelled', async () => {
-    const executor = startExecutor(settings({ 0: 'hang', 1: 'hang' }));
+    const executor = startExecutor(settings({ 0: 'hang', 1: 'hang' }), 60_000);
     const run = await newRun(2);
     await executor.launch(run);
     await waitFor(
@@ -315,7 +316,8 @@ describe('kubernetes executor', () => {
     kube.api.expireWatches(); // 410 Gone: the informers relist by themselves
     await waitFor(() => kube.api.openWatches === 2 && lists() >= before + 2, 'a relist after 410');
 
-    const failures = (verb: string) => kube.api.calls.filter((c) => c.verb === verb && c.status >= 500).length;
+    const failures = (verb: string) =>
+      kube.api.calls.filter((c) => c.verb === verb && c.status >= 500).length;
     kube.api.failNext({ watch: true, status: 500, times: 3 });
     kube.api.dropWatches(); // a reset connection, then 5xx: started again with backoff
     await waitFor(() => failures('watch') === 3 && kube.api.openWatches === 2, 'the watches to come back');
@@ -323,7 +325,10 @@ describe('kubernetes executor', () => {
     kube.api.failNext({ method: 'GET', path: /\/pods$/, watch: false, status: 503, times: 2 });
     kube.api.expireWatches(); // 410, then the relist fails twice
     await waitFor(() => failures('list') === 2 && kube.api.openWatches === 2, 'the relist to succeed');
-    expect(logs.filter((l) => l.msg === 'watch of the cluster failed; starting it again').length).toBeGreaterThanOrEqual(5);
+
+    expect(
+      logs.filter((l) => l.msg === 'watch of the cluster failed; starting it again').length,
+    ).toBeGreaterThanOrEqual(5);
 
     // Events still arrive: the worker is OOM-killed now and the executor notices.
     const pod = kube.pods(NAMESPACE)[0];

@@ -4,6 +4,7 @@
 //   hang      run until SIGTERM, then commit and record `cancelled` (or `failed`/timeout), exit 0
 //   silent    run until SIGTERM, then exit 143 without recording anything (a worker that died)
 //   crash     leave a file uncommitted and exit 1 without recording anything
+/* global setInterval */
 import { execFileSync } from 'node:child_process';
 import { existsSync, linkSync, mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 
