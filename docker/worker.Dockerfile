@@ -45,7 +45,8 @@ COPY --from=build /app/packages/worker/dist packages/worker/dist
 # exec keeps the worker as PID 1, so SIGTERM from Kubernetes reaches it directly.
 RUN printf '#!/bin/sh\nexec node /app/packages/worker/dist/bin.js "$@"\n' > /usr/local/bin/fanout-worker \
  && chmod 755 /usr/local/bin/fanout-worker
-ENV NODE_ENV=production HOME=/home/fanout
+# Claude Code must not try to update itself or phone home from a read-only image.
+ENV NODE_ENV=production HOME=/home/fanout DISABLE_AUTOUPDATER=1 DISABLE_TELEMETRY=1 DISABLE_ERROR_REPORTING=1
 # The image's own `node` user has UID 1000; pods run as 1000 with a read-only root file system.
 USER 1000:1000
 CMD ["fanout-worker"]
