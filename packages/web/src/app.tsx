@@ -1,5 +1,7 @@
 import type { Run } from '@fanout/shared';
 import { AgentPage } from './agents/agent-page';
+import { useUnauthorized } from './api/api-token';
+import { TokenPrompt } from './api/token-prompt';
 import { ComparePage } from './diff/compare-page';
 import { Link } from './router/link';
 import { useLocation } from './router/navigation';
@@ -44,6 +46,7 @@ function Screen({ route, state }: { route: Route; state: unknown }) {
 export function App() {
   const location = useLocation();
   const route = parseRoute(location.pathname, location.search);
+  const unauthorized = useUnauthorized();
   return (
     <>
       <a className="skip-link" href="#main">
@@ -51,14 +54,21 @@ export function App() {
       </a>
       <header className="app-header">
         <Link href="/" className="brand" aria-label="fanout: all runs">
-          <span className="brand-mark" aria-hidden="true">
-            ⑂
-          </span>
+          <svg className="brand-mark" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+            <path
+              d="M12 3v7M12 10L5 20M12 10l7 10M12 10v10"
+              fill="none"
+              stroke="currentColor"
+              strokeWidth="2.4"
+              strokeLinecap="round"
+            />
+          </svg>
           fanout
         </Link>
         <span className="tagline">one prompt, N agents, one branch each</span>
       </header>
       <main id="main" tabIndex={-1}>
+        {unauthorized && <TokenPrompt />}
         <Screen route={route} state={location.state} />
       </main>
     </>

@@ -6,6 +6,7 @@ import './diff/diff.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ApiProvider } from './api/api-context';
+import { reportUnauthorized, takeApiToken } from './api/api-token';
 import { createApiClient } from './api/client';
 import { App } from './app';
 
@@ -14,7 +15,7 @@ if (!root) throw new Error('index.html has no #root element');
 
 createRoot(root).render(
   <StrictMode>
-    <ApiProvider client={createApiClient()}>
+    <ApiProvider client={createApiClient({ token: takeApiToken(), onUnauthorized: reportUnauthorized })}>
       <App />
     </ApiProvider>
   </StrictMode>,

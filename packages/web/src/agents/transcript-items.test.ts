@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { summarizeToolInput, toolResultText, toTranscriptItems } from './transcript-items';
+import { summarizeToolInput, toolInputFields, toolResultText, toTranscriptItems } from './transcript-items';
 
 const entries = (messages: unknown[]) => messages.map((message, i) => ({ seq: i + 1, message }));
 
@@ -87,6 +87,21 @@ describe('toTranscriptItems', () => {
     expect(new Set(items.map((i) => i.key)).size).toBe(items.length);
   });
 
+  it('shows the final answer once, not again in the result', () => {
+    const items = toTranscriptItems(
+      entries([
+        { type: 'assistant', message: { content: [{ type: 'text', text: 'All done.' }] } },
+        { type: 'result', subtype: 'success', is_error: false, result: 'All done.\n', num_turns: 1 },
+      ]),
+    );
+    expect(
+      items.map((i) => (i.kind === 'text' || i.kind === 'result' ? [i.kind, i.text] : [i.kind])),
+    ).toEqual([
+      ['text', 'All done.'],
+      ['result', ''],
+    ]);
+  });
+
   it('shows retries and errors, and skips what is not worth showing', () => {
     const items = toTranscriptItems(
       entries([
@@ -141,5 +156,16 @@ describe('toolResultText', () => {
     expect(toolResultText('ok')).toBe('ok');
     expect(toolResultText([{ type: 'text', text: 'a' }, { type: 'image' }])).toBe('a\n[image]');
     expect(toolResultText(undefined)).toBe('');
+  });
+});
+
+describe('toolInputFields', () => {
+  it('shows strings as they are and other values as JSON', () => {
+    expect(toolInputFields({ file_path: 'a.ts', content: 'line 1\nline 2', replace_all: true })).toEqual([
+      { key: 'file_path', value: 'a.ts', multiline: false },
+      { key: 'content', value: 'line 1\nline 2', multiline: true },
+      { key: 'replace_all', value: 'true', multiline: false },
+    ]);
+    expect(toolInputFields(undefined)).toEqual([]);
   });
 });

@@ -159,12 +159,15 @@ export function toTranscriptItems(entries: readonly TranscriptEntry[]): Transcri
       const errors = Array.isArray(message['errors'])
         ? message['errors'].filter((e) => typeof e === 'string')
         : [];
+      const text = str(message['result']) ?? errors.join('\n');
+      // The result repeats the agent's last words; show them once.
+      const lastText = items.findLast((item) => item.kind === 'text');
       items.push({
         kind: 'result',
         key: `${seq}`,
         isError: message['is_error'] === true || (subtype !== null && subtype !== 'success'),
         subtype: subtype ?? 'unknown',
-        text: str(message['result']) ?? errors.join('\n'),
+        text: lastText?.kind === 'text' && lastText.text.trim() === text.trim() ? '' : text,
         costUsd: num(message['total_cost_usd']),
         numTurns: num(message['num_turns']),
         durationMs: num(message['duration_ms']),
@@ -174,4 +177,23 @@ export function toTranscriptItems(entries: readonly TranscriptEntry[]): Transcri
     }
   }
   return items;
+}
+
+/** One field of a tool call's input, as the transcript shows it. */
+export interface InputField {
+  key: string;
+  /** Strings as they are (a file's content keeps its lines); anything else as JSON. */
+  value: string;
+  multiline: boolean;
+}
+
+export function toolInputFields(input: unknown): InputField[] {
+  if (!isObj(input))
+    return input === undefined
+      ? []
+      : [{ key: 'input', value: JSON.stringify(input, null, 2), multiline: true }];
+  return Object.entries(input).map(([key, value]) => {
+    const text = typeof value === 'string' ? value : JSON.stringify(value, null, 2);
+    return { key, value: text, multiline: text.includes('\n') };
+  });
 }

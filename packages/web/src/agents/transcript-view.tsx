@@ -1,5 +1,5 @@
 import { formatCost, formatDuration } from '../runs/format';
-import type { TranscriptItem } from './transcript-items';
+import { toolInputFields, type TranscriptItem } from './transcript-items';
 
 function firstLine(text: string, max = 140): string {
   const line = text.trim().split('\n')[0] ?? '';
@@ -51,7 +51,14 @@ function Item({ item }: { item: TranscriptItem }) {
             <summary>
               <span className="tool-name">{item.name}</span> <code>{item.summary}</code>
             </summary>
-            <pre>{JSON.stringify(item.input, null, 2)}</pre>
+            <dl className="t-input">
+              {toolInputFields(item.input).map((field) => (
+                <div key={field.key} className={field.multiline ? 't-input-block' : undefined}>
+                  <dt>{field.key}</dt>
+                  <dd>{field.multiline ? <pre>{field.value}</pre> : <code>{field.value}</code>}</dd>
+                </div>
+              ))}
+            </dl>
           </details>
         </li>
       );

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fakeFetch, json, makeRun } from '../testing/run-fixtures';
 import { createApiClient } from './client';
 import { DEFAULT_SERVER_CONFIG, parseServerConfig } from './server-config';
@@ -41,6 +41,17 @@ describe('createApiClient', () => {
       status: 400,
       field: 'agents',
     });
+  });
+
+  it('tells when the server wants a token', async () => {
+    const onUnauthorized = vi.fn();
+    const { fetch } = fakeFetch({
+      'GET /api/runs': () => json({ error: { code: 'unauthorized', message: 'needs a token' } }, 401),
+    });
+    await expect(createApiClient({ fetch, onUnauthorized }).listRuns()).rejects.toMatchObject({
+      status: 401,
+    });
+    expect(onUnauthorized).toHaveBeenCalledOnce();
   });
 
   it('reports a server it cannot reach as a network error', async () => {

@@ -15,6 +15,8 @@ export interface ApiClientOptions {
   baseUrl?: string;
   /** Sent as `Authorization: Bearer <token>` when the server requires one. */
   token?: string | null;
+  /** Called when the server answers 401: the token is missing or wrong. */
+  onUnauthorized?: () => void;
 }
 
 /** The HTTP API of the orchestrator, one method per route; every failure is an ApiError. */
@@ -36,7 +38,10 @@ export function createApiClient(options: ApiClientOptions = {}) {
       if (isAbortError(error)) throw error;
       throw networkError(error);
     }
-    if (!response.ok) throw apiErrorFromResponse(response.status, await response.text().catch(() => ''));
+    if (!response.ok) {
+      if (response.status === 401) options.onUnauthorized?.();
+      throw apiErrorFromResponse(response.status, await response.text().catch(() => ''));
+    }
     return response;
   }
 
@@ -51,6 +56,7 @@ export function createApiClient(options: ApiClientOptions = {}) {
     baseUrl,
     fetch: fetchFn,
     authHeaders,
+    onUnauthorized: options.onUnauthorized,
 
     listRuns(
       params: { limit?: number; cursor?: string | null } = {},

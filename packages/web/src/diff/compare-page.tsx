@@ -91,7 +91,7 @@ export function ComparePage({ runId, a, b }: { runId: string; a: number; b: numb
     <div className="compare-page">
       <RunHeader run={run} backHref={routeHref({ name: 'run', runId })} backLabel="Back to the run" />
       <ConnectionBanner connection={connection} />
-      <div className="toolbar">
+      <div className="compare-picker toolbar">
         <AgentSelect label="Left" value={a} agents={run.agents} onChange={(x) => pick({ a: x, b })} />
         <AgentSelect label="Right" value={b} agents={run.agents} onChange={(x) => pick({ a, b: x })} />
       </div>

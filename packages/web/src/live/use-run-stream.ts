@@ -59,7 +59,10 @@ export function useRunStream(runId: string, options: RunStreamOptions = {}): Run
       },
       onConnection(info) {
         setConnection(info);
-        if (info.state === 'failed' && info.error) setError(info.error);
+        if (info.state === 'failed' && info.error) {
+          if (info.error.status === 401) api.onUnauthorized?.();
+          setError(info.error);
+        }
       },
       onRestart: () => callbacks.current.onRestart?.(),
     });

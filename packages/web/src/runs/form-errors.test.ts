@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../api/api-error';
-import { formErrorsFrom, parseAgentCount } from './form-errors';
+import { checkNewRun, formErrorsFrom, parseAgentCount } from './form-errors';
 
 describe('formErrorsFrom', () => {
   it('puts a field error next to its field in the API’s words', () => {
@@ -44,5 +44,24 @@ describe('parseAgentCount', () => {
     expect(parseAgentCount('2.5')).toBe(2.5);
     expect(parseAgentCount('')).toBeNull();
     expect(parseAgentCount('three')).toBeNull();
+  });
+});
+
+describe('checkNewRun', () => {
+  it('refuses what the API would refuse, with the same words', () => {
+    expect(checkNewRun({ prompt: ' ', agents: 17 }, 16)).toEqual({
+      fields: { prompt: 'Must not be empty', agents: 'Must be an integer from 1 to 16' },
+      form: null,
+    });
+    expect(checkNewRun({ prompt: 'p', agents: null }, 4)?.fields.agents).toBe(
+      'Must be an integer from 1 to 4',
+    );
+    expect(checkNewRun({ prompt: 'p', agents: 2.5 }, 4)?.fields.agents).toBe(
+      'Must be an integer from 1 to 4',
+    );
+  });
+
+  it('lets a good request through', () => {
+    expect(checkNewRun({ prompt: 'p', agents: 3, model: 'claude-x' }, 16)).toBeNull();
   });
 });

@@ -1,4 +1,6 @@
+import { runRequestSchema } from '@fanout/shared';
 import { ApiError } from '../api/api-error';
+import type { NewRunBody } from '../api/client';
 
 export const FORM_FIELDS = ['prompt', 'agents', 'model'] as const;
 export type FormField = (typeof FORM_FIELDS)[number];
@@ -34,4 +36,20 @@ export function parseAgentCount(text: string): number | null {
   if (trimmed === '') return null;
   const value = Number(trimmed);
   return Number.isFinite(value) ? value : null;
+}
+
+/**
+ * Checks a new run against the contract's own request schema before it is sent, so the form shows the
+ * very words the API would answer with, without a failed request. The server still checks everything.
+ */
+export function checkNewRun(body: NewRunBody, maxAgents: number): FormErrors | null {
+  const result = runRequestSchema(maxAgents).safeParse(body);
+  if (result.success) return null;
+  const fields: FormErrors['fields'] = {};
+  for (const issue of result.error.issues) {
+    const field = FORM_FIELDS.find((f) => f === issue.path[0]);
+    if (field && !fields[field]) fields[field] = capitalize(issue.message);
+  }
+  // An issue with no field of this form: let the server answer it in its own words.
+  return Object.keys(fields).length > 0 ? { fields, form: null } : null;
 }

@@ -20,34 +20,49 @@ function renderForm(routes: Parameters<typeof fakeFetch>[0]) {
 }
 
 describe('NewRunForm', () => {
-  it('shows the API’s refusal next to the field it names', async () => {
-    const { onCreated, requests } = renderForm({
-      'GET /api/config': () => json({ maxAgents: 16, defaultModel: null, executor: 'local' }),
-      'POST /api/runs': () =>
-        json(
-          {
-            error: {
-              code: 'invalid_request',
-              message: 'agents: must be an integer from 1 to 16',
-              details: { field: 'agents', reason: 'must be an integer from 1 to 16' },
-            },
-          },
-          400,
-        ),
-    });
+  it('checks the input with the contract before sending, in the API’s words', async () => {
+    const { onCreated, requests } = renderForm({});
     const user = userEvent.setup();
-    await user.type(screen.getByLabelText('Prompt'), 'Write hello.txt');
     await user.clear(screen.getByLabelText('Agents'));
     await user.type(screen.getByLabelText('Agents'), '0');
     await user.click(screen.getByRole('button', { name: /start/i }));
 
     const agents = screen.getByLabelText('Agents');
     expect(await screen.findByText('Must be an integer from 1 to 16')).toBeTruthy();
+    expect(screen.getByText('Must not be empty')).toBeTruthy();
     expect(agents.getAttribute('aria-invalid')).toBe('true');
     expect(agents.getAttribute('aria-describedby')).toContain(screen.getByText(/Must be an integer/).id);
     expect(onCreated).not.toHaveBeenCalled();
+    expect(requests.filter((r) => r.method === 'POST')).toHaveLength(0);
+  });
+
+  it('shows the server’s refusal next to the field it names', async () => {
+    const { onCreated, requests } = renderForm({
+      'GET /api/config': () => json({ maxAgents: 16, defaultModel: 'claude-default', executor: 'local' }),
+      'POST /api/runs': () =>
+        json(
+          {
+            error: {
+              code: 'invalid_request',
+              message: 'agents: must be an integer from 1 to 8',
+              details: { field: 'agents', reason: 'must be an integer from 1 to 8' },
+            },
+          },
+          400,
+        ),
+    });
+    const user = userEvent.setup();
+    expect(await screen.findByPlaceholderText('claude-default')).toBeTruthy();
+    await user.type(screen.getByLabelText('Prompt'), 'Write hello.txt');
+    await user.clear(screen.getByLabelText('Agents'));
+    await user.type(screen.getByLabelText('Agents'), '12');
+    await user.click(screen.getByRole('button', { name: 'Start 12 agents' }));
+
+    expect(await screen.findByText('Must be an integer from 1 to 8')).toBeTruthy();
+    expect(screen.getByLabelText('Agents').getAttribute('aria-invalid')).toBe('true');
+    expect(onCreated).not.toHaveBeenCalled();
     const post = requests.find((r) => r.method === 'POST')!;
-    expect(await post.json()).toEqual({ prompt: 'Write hello.txt', agents: 0 });
+    expect(await post.json()).toEqual({ prompt: 'Write hello.txt', agents: 12 });
   });
 
   it('hands the created run on, with the model when one is given', async () => {

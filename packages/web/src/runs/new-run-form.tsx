@@ -2,7 +2,7 @@ import type { Run } from '@fanout/shared';
 import { useEffect, useId, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useApi } from '../api/api-context';
 import { DEFAULT_SERVER_CONFIG, type ServerConfig } from '../api/server-config';
-import { formErrorsFrom, NO_ERRORS, parseAgentCount, type FormErrors } from './form-errors';
+import { checkNewRun, formErrorsFrom, NO_ERRORS, parseAgentCount, type FormErrors } from './form-errors';
 
 function FieldError({ id, message }: { id: string; message: string | undefined }) {
   if (!message) return null;
@@ -14,8 +14,8 @@ function FieldError({ id, message }: { id: string; message: string | undefined }
 }
 
 /**
- * A new run: prompt, number of agents and model. The server checks the input; what it refuses is
- * shown next to the field it names.
+ * A new run: prompt, number of agents and model. Input is checked against the contract's schema, then
+ * by the server; what either refuses is shown next to the field it names, in the API's words.
  */
 export function NewRunForm({ onCreated }: { onCreated: (run: Run) => void }) {
   const api = useApi();
@@ -39,15 +39,21 @@ export function NewRunForm({ onCreated }: { onCreated: (run: Run) => void }) {
   async function submit(event?: FormEvent) {
     event?.preventDefault();
     if (submitting) return;
+    const trimmedModel = model.trim();
+    const body = {
+      prompt,
+      agents: parseAgentCount(agents),
+      ...(trimmedModel ? { model: trimmedModel } : {}),
+    };
+    const refused = checkNewRun(body, config.maxAgents);
+    if (refused) {
+      setErrors(refused);
+      return;
+    }
     setSubmitting(true);
     setErrors(NO_ERRORS);
     try {
-      const trimmedModel = model.trim();
-      const run = await api.createRun({
-        prompt,
-        agents: parseAgentCount(agents),
-        ...(trimmedModel ? { model: trimmedModel } : {}),
-      });
+      const run = await api.createRun(body);
       setPrompt('');
       onCreated(run);
     } catch (error) {
