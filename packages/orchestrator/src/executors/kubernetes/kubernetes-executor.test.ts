@@ -305,6 +305,18 @@ describe('kubernetes executor', () => {
     kube.node.setSchedulable(true);
   });
 
+  it('finishes a cancel whose replica died before it deleted the Jobs', async () => {
+    const executor = startExecutor(settings({ 0: 'hang' }));
+    const run = await newRun(1);
+    await executor.launch(run);
+    await waitFor(() => existsSync(join(runPathsAt(run.runDir).agent(0).dir, 'state.json')), 'the worker');
+    // Only the cancel request reached the disk; no replica called cancel().
+    await writeFile(runPathsAt(run.runDir).cancel, JSON.stringify({ requestedAt: new Date().toISOString() }));
+    const [r] = await results(run);
+    expect(r).toMatchObject({ status: 'cancelled', writtenBy: 'worker' });
+    expect(kube.api.calls.filter((c) => c.verb === 'delete')[0]?.query.propagationPolicy).toBe('Background');
+  });
+
   it('keeps watching through expired and dropped watches and failing API calls', async () => {
     const executor = startExecutor(settings({ 0: 'hang' }));
     const run = await newRun(1);

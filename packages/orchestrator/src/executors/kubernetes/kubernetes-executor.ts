@@ -76,6 +76,7 @@ export interface KubernetesExecutorDeps {
 }
 
 const key = (runId: string, index: number) => `${runId}/${index}`;
+const RUN_CACHE_LIMIT = 10_000;
 
 async function exists(path: string): Promise<boolean> {
   return access(path).then(
@@ -230,6 +231,7 @@ export class KubernetesExecutor implements Executor {
   // ---- internals -------------------------------------------------------------------------------
 
   private remember(run: RunFile): void {
+    if (this.runs.size >= RUN_CACHE_LIMIT) this.runs.clear();
     this.runs.set(run.id, run);
   }
 
@@ -293,7 +295,10 @@ export class KubernetesExecutor implements Executor {
       runPaths(this.deps.settings.storageRoot, id).runJson,
       runFileSchema,
     ).catch(() => null);
-    if (file) this.runs.set(id, file);
+    if (file) {
+      if (this.runs.size >= RUN_CACHE_LIMIT) this.runs.clear();
+      this.runs.set(id, file);
+    }
     return file;
   }
 
@@ -333,6 +338,12 @@ export class KubernetesExecutor implements Executor {
       } else {
         await this.createJob(run, index);
       }
+      return;
+    }
+
+    if (cancelRequested && job && !job.metadata?.deletionTimestamp) {
+      // A cancel whose replica died before it deleted every Job: finish it here.
+      await this.deleteJob(name, run.id);
       return;
     }
 
