@@ -48,7 +48,16 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger();
-  const orchestrator = await startOrchestrator(config, { logger, env: process.env });
+  let orchestrator;
+  try {
+    orchestrator = await startOrchestrator(config, { logger, env: process.env });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`fanout-orchestrator: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
   process.stderr.write(`fanout: serving ${orchestrator.url} (runs in ${config.storage})\n`);
   let stopping = false;
   const stop = async () => {

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { isFinalRunStatus } from '@fanout/shared';
-import type { Config } from './config.js';
+import { ConfigError, type Config } from './config.js';
 import type { Executor } from './executors/executor.js';
 import { LocalExecutor } from './executors/local/local-executor.js';
 import { createApp } from './http/app.js';
@@ -37,7 +37,14 @@ export function localWorkerCommand(): string[] {
 async function createExecutor(config: Config, deps: StartDeps): Promise<Executor> {
   if (deps.executor) return deps.executor;
   if (config.executor === 'kubernetes') {
-    throw new Error('the kubernetes executor is wired in by the kubernetes executor module');
+    // Loaded only in Kubernetes mode: the client library is large and the local mode never needs it.
+    const { kubernetesExecutorFromEnv } = await import('./executors/kubernetes/index.js');
+    const base = { storage: config.storage, namespace: config.namespace, workerImage: config.workerImage };
+    try {
+      return kubernetesExecutorFromEnv(base, deps.env, deps.logger);
+    } catch (error) {
+      throw new ConfigError((error as Error).message);
+    }
   }
   return new LocalExecutor({
     concurrency: config.concurrency,
