@@ -222,14 +222,11 @@ describe('kubernetes executor', () => {
     const run = await newRun(1);
     await pull.launch(run);
     const [r] = await results(run);
-    expect(r).toMatchObject({
-      status: 'failed',
-      error: {
-        code: 'setup_failed',
-        message:
-          'the worker image fanout-worker:missing could not be pulled (ImagePullBackOff): Back-off pulling image "fanout-worker:missing"',
-      },
-    });
+    expect(r).toMatchObject({ status: 'failed', error: { code: 'setup_failed' } });
+    // Timestamps have second precision: the pull may be judged at its first error or in back-off.
+    expect(r?.error?.message).toMatch(
+      /^the worker image fanout-worker:missing could not be pulled \((ErrImagePull|ImagePullBackOff)\): \S/,
+    );
     await waitFor(() => kube.jobs(NAMESPACE).length === 0, 'the Job to be deleted');
 
     kube.node.setSchedulable(false, '0/1 nodes are available: 1 Insufficient cpu.');
@@ -259,12 +256,12 @@ describe('kubernetes executor', () => {
 
   it('records a timeout when the Job deadline stops a worker that records nothing', async () => {
     const executor = startExecutor(settings({ 0: 'silent' }));
-    const run = await newRun(1, 60); // activeDeadlineSeconds 60, at 1/50 of the time
+    const run = await newRun(1, 150); // activeDeadlineSeconds 150, at 1/50 of the time
     await executor.launch(run);
     const [r] = await results(run);
     expect(r).toMatchObject({
       status: 'failed',
-      error: { code: 'timeout', message: expect.stringMatching(/^the run's time limit of 60 s ran out/) },
+      error: { code: 'timeout', message: expect.stringMatching(/^the run's time limit of 150 s ran out/) },
     });
     const log = await git(runPathsAt(run.runDir).repo, ['log', '-1', '--format=%s', 'agent-0']);
     expect(log.trim()).toBe('fanout: save uncommitted work after the timeout');
