@@ -15,9 +15,11 @@ import {
   startScriptedModel,
   waitForRun,
   type FakeKube,
+  type PolicyRule,
   type ScriptedModel,
   type Step,
 } from '@fanout/test-utils';
+import { readYamlDocuments } from '../src/executors/kubernetes/kustomize-build.js';
 import { changedFiles, gitIn } from './git-inspect.js';
 
 /**
@@ -153,7 +155,13 @@ beforeAll(async () => {
     },
   });
   const claude = claudeEnvFor(model);
+  const rbac = (await readYamlDocuments(join(REPO_ROOT, 'k8s', 'base', 'rbac.yaml'))) as {
+    kind: string;
+    rules?: PolicyRule[];
+  }[];
   kube = await startFakeKube({
+    // The orchestrator's Role from k8s/base, enforced on every call.
+    rules: rbac.find((d) => d.kind === 'Role')?.rules ?? [],
     commands: { 'fanout-worker': [process.execPath, join(REPO_ROOT, 'packages/worker/dist/bin.js')] },
     claims: { 'fanout-runs': storage },
     // What the worker image's own ENV holds; as root, Claude Code also needs IS_SANDBOX.
@@ -171,6 +179,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const replica of replicas) await kill(replica, 'SIGTERM');
+  expect(kube?.api.calls.filter((c) => c.status === 403) ?? []).toEqual([]);
   await kube?.close();
   await model?.close();
   await rm(workdir, { recursive: true, force: true });
