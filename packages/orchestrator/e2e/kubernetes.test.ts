@@ -23,7 +23,7 @@ import { readYamlDocuments } from '../src/executors/kubernetes/kustomize-build.j
 import { changedFiles, gitIn } from './git-inspect.js';
 
 /**
- * fanout in Kubernetes mode, end to end, with no cluster: two orchestrator replicas (processes) with
+ * fanout in Kubernetes mode, end to end, with no cluster: two orchestrator replicas (the real bin) with
  * the kubernetes executor share one run directory and one simulated API server, whose node runs each
  * Job's container command (the real fanout-worker, driving the real Claude Code against the scripted
  * model) as a local process with the Job's environment and volumes.
@@ -86,30 +86,26 @@ interface Replica {
 
 async function startReplica(): Promise<Replica> {
   const claude = claudeEnvFor(model);
-  const child = spawn(
-    process.execPath,
-    [join(REPO_ROOT, 'packages/orchestrator/e2e/kubernetes-orchestrator.mjs')],
-    {
-      env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        HOME: workdir,
-        FANOUT_HOST: '127.0.0.1',
-        FANOUT_PORT: '0',
-        FANOUT_STORAGE: storage,
-        FANOUT_EXECUTOR: 'kubernetes',
-        FANOUT_NAMESPACE: NAMESPACE,
-        FANOUT_WORKER_IMAGE: 'fanout-worker:e2e',
-        FANOUT_WEB_ROOT: '',
-        KUBECONFIG: join(workdir, 'kubeconfig.json'),
-        // Passed on to the workers' Jobs (the key itself comes from the Secret).
-        ANTHROPIC_BASE_URL: model.url,
-        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-        CLAUDE_CODE_MAX_RETRIES: '0',
-        ANTHROPIC_API_KEY: claude.ANTHROPIC_API_KEY ?? '',
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'packages/orchestrator/dist/bin.js')], {
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: workdir,
+      FANOUT_HOST: '127.0.0.1',
+      FANOUT_PORT: '0',
+      FANOUT_STORAGE: storage,
+      FANOUT_EXECUTOR: 'kubernetes',
+      FANOUT_NAMESPACE: NAMESPACE,
+      FANOUT_WORKER_IMAGE: 'fanout-worker:e2e',
+      FANOUT_WEB_ROOT: '',
+      KUBECONFIG: join(workdir, 'kubeconfig.json'),
+      // Passed on to the workers' Jobs (the key itself comes from the Secret).
+      ANTHROPIC_BASE_URL: model.url,
+      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+      CLAUDE_CODE_MAX_RETRIES: '0',
+      ANTHROPIC_API_KEY: claude.ANTHROPIC_API_KEY ?? '',
     },
-  );
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`replica did not start:\n${stderr}`)), 30_000);
