@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import {
   claudeEnvFor,
   scriptByAgent,
@@ -33,19 +34,26 @@ const SCRIPTS: Record<string, (agent: number) => Step[]> = {
     { kind: 'text', text: 'I wrote src/greeting.ts and committed it.' },
   ],
   slow: (i) => [write(`work-${i}.txt`, `work of agent ${i}\n`), { kind: 'hang', ms: 120_000 }],
+  // The hang ends the conversation with the answer "done" after 20 s.
+  pause: (i) => [write(`paused-${i}.txt`, 'written before the pause\n'), { kind: 'hang', ms: 20_000 }],
 };
 
 export interface FanoutServer {
   url: string;
   storage: string;
+  /** Stops the orchestrator (its workers keep running), as when it crashes or is redeployed. */
+  stopOrchestrator(): Promise<void>;
+  /** Starts it again on the same address and storage; it adopts the running workers. */
+  startOrchestrator(): Promise<void>;
   close(): Promise<void>;
 }
 
 /**
  * The real orchestrator (serving the built web UI) with the real worker and Claude Code, pointed at the
- * scripted model server. Prompts tagged `[greet]` or `[slow]` pick the script.
+ * scripted model server. Prompts tagged `[greet]`, `[slow]` or `[pause]` pick the script. `port` fixes
+ * the address, so that the orchestrator can be restarted under the same one.
  */
-export async function startFanoutServer(): Promise<FanoutServer> {
+export async function startFanoutServer(options: { port?: number } = {}): Promise<FanoutServer> {
   const model: ScriptedModel = await startScriptedModel({
     script: (ctx) => {
       const text = JSON.stringify(ctx.request);
@@ -54,21 +62,42 @@ export async function startFanoutServer(): Promise<FanoutServer> {
       return scriptByAgent({ [ctx.agent ?? 0]: steps })(ctx);
     },
   });
+  const env = {
+    ...claudeEnvFor(model),
+    FANOUT_CONCURRENCY: '3',
+    FANOUT_KILL_GRACE_SECONDS: '5',
+    ...(options.port ? { FANOUT_PORT: String(options.port) } : {}),
+  };
   let orchestrator: OrchestratorProcess;
   try {
-    orchestrator = await startOrchestratorProcess({
-      env: { ...claudeEnvFor(model), FANOUT_CONCURRENCY: '3', FANOUT_KILL_GRACE_SECONDS: '5' },
-    });
+    orchestrator = await startOrchestratorProcess({ env });
   } catch (error) {
     await model.close();
     throw error;
   }
+  const first = orchestrator;
+  const storage = orchestrator.storage;
   return {
     url: orchestrator.url,
-    storage: orchestrator.storage,
+    storage,
+    stopOrchestrator: () => orchestrator.stop(),
+    async startOrchestrator() {
+      orchestrator = await startOrchestratorProcess({ env, storage });
+    },
     async close() {
-      await orchestrator.close();
+      await orchestrator.stop();
+      // The first process made the storage; its close removes it.
+      await first.close();
       await model.close();
     },
   };
+}
+
+/** A loopback port that is free right now. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

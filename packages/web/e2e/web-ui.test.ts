@@ -7,7 +7,7 @@ import { TEST_MODEL } from '@fanout/test-utils';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type BrowserSession } from './browser.js';
-import { startFanoutServer, type FanoutServer } from './fanout-server.js';
+import { freePort, startFanoutServer, type FanoutServer } from './fanout-server.js';
 
 /** Screenshots of the main screens, shown by the README. */
 const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'docs', 'screenshots');
@@ -183,5 +183,52 @@ describe('web UI against the real orchestrator, worker and scripted model', () =
       expect(await page.getByRole('article', { name }).locator('.stats').textContent()).toContain('+1');
     }
     await screenshot(page, 'cancelled');
+  }, 300_000);
+});
+
+describe('live updates when the server goes away and comes back', () => {
+  let restartable: FanoutServer;
+
+  beforeAll(async () => {
+    restartable = await startFanoutServer({ port: await freePort() });
+  });
+
+  afterAll(async () => {
+    await restartable?.close();
+  });
+
+  it('shows the connection lost, then back, and the run goes on live', async () => {
+    const page = await browser.page();
+    await page.goto(restartable.url);
+    await page.getByLabel('Prompt').fill('[pause] Write a file, then pause.');
+    await page.getByLabel('Agents').fill('1');
+    await page.getByLabel('Model').fill(TEST_MODEL);
+    await page.getByRole('button', { name: /^Start/ }).click();
+    await page.waitForURL(/\/runs\/[0-9a-z]{26}$/);
+    const runId = new URL(page.url()).pathname.split('/').pop()!;
+    const worktree = runPaths(restartable.storage, runId).worktree(0);
+    await until(() => existsSync(join(worktree, 'paused-0.txt')), 90_000);
+
+    await restartable.stopOrchestrator();
+    const banner = page.locator('.connection-slot .banner');
+    await banner.filter({ hasText: 'Connection lost' }).waitFor({ timeout: 30_000 });
+    await screenshot(page, 'connection-lost');
+
+    await restartable.startOrchestrator();
+    await banner.filter({ hasText: 'Connection restored' }).waitFor({ timeout: 30_000 });
+    await cardsWithStatus(page, 'succeeded', 1, 120_000);
+    const stats = await page.getByRole('article', { name: 'agent-0' }).locator('.stats').textContent();
+    expect(stats).toContain('+1');
+
+    // While the server was down the browser logged its failed requests; nothing else may be there.
+    const unexpected = browser.errors
+      .splice(0)
+      .filter(
+        (e) =>
+          !/ERR_CONNECTION_REFUSED|ERR_INCOMPLETE_CHUNKED_ENCODING|ERR_EMPTY_RESPONSE|ERR_CONNECTION_RESET/.test(
+            e,
+          ),
+      );
+    expect(unexpected).toEqual([]);
   }, 300_000);
 });
