@@ -15,6 +15,7 @@ COPY packages/web/package.json packages/web/
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.base.json ./
 COPY packages/shared packages/shared
+COPY packages/test-utils packages/test-utils
 COPY packages/worker packages/worker
 COPY packages/orchestrator packages/orchestrator
 RUN npx tsc -b packages/orchestrator

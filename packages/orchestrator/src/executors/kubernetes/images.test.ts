@@ -38,6 +38,30 @@ describe.each(IMAGES)('docker/%s.Dockerfile', (image) => {
   });
 });
 
+/** A package and every package its tsconfig references, transitively (what `tsc -b` compiles). */
+async function projectClosure(pkg: string, seen = new Set<string>()): Promise<Set<string>> {
+  if (seen.has(pkg)) return seen;
+  seen.add(pkg);
+  const tsconfig = JSON.parse(await readFile(join(ROOT, 'packages', pkg, 'tsconfig.json'), 'utf8')) as {
+    references?: { path: string }[];
+  };
+  for (const ref of tsconfig.references ?? []) await projectClosure(ref.path.replace(/^\.\.\//, ''), seen);
+  return seen;
+}
+
+describe.each(IMAGES)('the build stage of docker/%s.Dockerfile', (image) => {
+  it('copies the sources of every project that `tsc -b` builds', async () => {
+    const text = await dockerfile(image);
+    const built = [...text.matchAll(/npx tsc -b packages\/([a-z-]+)/g)].map((m) => m[1] as string);
+    expect(built.length).toBeGreaterThan(0);
+    const copied = new Set([...text.matchAll(/^COPY packages\/([a-z-]+) packages\/\1$/gm)].map((m) => m[1]));
+    for (const pkg of built) {
+      for (const needed of await projectClosure(pkg))
+        expect(copied, `${image} needs ${needed}`).toContain(needed);
+    }
+  });
+});
+
 describe('images', () => {
   it('give the worker git and put fanout-worker on PATH', async () => {
     const worker = finalStage(await dockerfile('worker'));
