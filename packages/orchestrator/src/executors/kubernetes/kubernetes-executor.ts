@@ -154,8 +154,16 @@ export class KubernetesExecutor implements Executor {
   async launch(run: RunFile): Promise<void> {
     this.remember(run);
     await Promise.all(Array.from({ length: run.agents }, (_, index) => this.schedule(run.id, index)));
-    // A cancel that raced this launch (on any replica) may have missed the Jobs just created.
-    if (await exists(runPathsAt(run.runDir).cancel)) await this.cancel(run);
+    // A cancel that raced this launch (on any replica) may have missed the Jobs just created; if this
+    // fails, the next evaluation of each agent deletes its Job (see evaluate).
+    if (await exists(runPathsAt(run.runDir).cancel)) {
+      await this.cancel(run).catch((err: unknown) =>
+        this.deps.logger.warn(
+          { err: apiMessage(err), run: run.id },
+          'could not stop the Jobs of a cancelled run yet',
+        ),
+      );
+    }
   }
 
   async adopt(run: RunFile): Promise<void> {
@@ -326,7 +334,9 @@ export class KubernetesExecutor implements Executor {
 
     const cancelRequested = await exists(paths.cancel);
     let job = this.jobs.get(name, namespace) ?? null;
-    if (!job && !(await exists(agent.launch))) {
+    const launched = await exists(agent.launch);
+    if (job && !launched) await this.writeLaunch(run, index, name); // its creator died before writing it
+    if (!job && !launched) {
       if (cancelRequested) {
         await this.record(run, index, {
           kind: 'lost',
@@ -364,7 +374,7 @@ export class KubernetesExecutor implements Executor {
     } catch (err) {
       this.deps.logger.warn(
         { err: apiMessage(err), run: run.id, agent: index },
-        'could not read an agent’s Job',
+        "could not read an agent's Job",
       );
       return;
     }
@@ -451,6 +461,11 @@ export class KubernetesExecutor implements Executor {
       }
       // 409: another replica created it; that is success.
     }
+    await this.writeLaunch(run, index, name);
+  }
+
+  /** launch.json, written once: the agent's Job exists (the agent shows as `starting`). */
+  private async writeLaunch(run: RunFile, index: number, name: string): Promise<void> {
     const launch: LaunchFile = { launchedAt: this.now().toISOString(), executor: 'kubernetes', job: name };
     await writeJsonOnce(runPathsAt(run.runDir).agent(index).launch, launch);
   }
