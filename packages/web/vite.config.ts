@@ -12,5 +12,7 @@ export default defineConfig({
     outDir: 'dist',
     sourcemap: true,
     chunkSizeWarningLimit: 1024,
+    // Timings of slow plugins are noise on a busy CI machine.
+    rolldownOptions: { checks: { bundlerTimings: false } },
   },
 });
