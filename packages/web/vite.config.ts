@@ -3,11 +3,12 @@ import { defineConfig } from 'vite';
 
 // `npm run dev -w @fanout/web` serves the app with hot reload and sends /api to a running orchestrator
 // (`npm start`). In production the orchestrator serves dist/ itself, on the same origin as /api.
+const proxy = { '/api': { target: 'http://127.0.0.1:7420' } };
+
 export default defineConfig({
   plugins: [react()],
-  server: {
-    proxy: { '/api': { target: 'http://127.0.0.1:7420' } },
-  },
+  server: { proxy },
+  preview: { proxy },
   build: {
     outDir: 'dist',
     sourcemap: true,
