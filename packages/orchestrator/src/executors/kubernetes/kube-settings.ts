@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { delimiter } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { z } from 'zod';
 import { DEFAULT_JOB_SETTINGS, type JobSettings, type ResourceList } from './job-manifest.js';
@@ -113,15 +114,17 @@ export function jobSettingsFromEnv(
 const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
 /**
- * Cluster access the standard way: the pod's service account when running in a cluster, else
- * KUBECONFIG (or ~/.kube/config).
+ * Cluster access the standard way: the pod's service account when running in a cluster, else the
+ * first file of KUBECONFIG, else ~/.kube/config.
  */
 export function loadKubeConfig(
   env: Record<string, string | undefined>,
   tokenFile: string = SERVICE_ACCOUNT_TOKEN,
 ): KubeConfig {
   const kubeConfig = new KubeConfig();
+  const kubeconfigFile = env.KUBECONFIG?.split(delimiter).find((path) => path && existsSync(path));
   if (env.KUBERNETES_SERVICE_HOST && existsSync(tokenFile)) kubeConfig.loadFromCluster();
+  else if (kubeconfigFile) kubeConfig.loadFromFile(kubeconfigFile);
   else kubeConfig.loadFromDefault();
   if (!kubeConfig.getCurrentCluster()) {
     throw new Error('FANOUT_EXECUTOR: kubernetes needs cluster access (run in a cluster, or set KUBECONFIG)');
