@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runPaths } from '@fanout/shared';
-import { TEST_MODEL } from '@fanout/test-utils';
+import { startOrchestratorProcess, TEST_MODEL } from '@fanout/test-utils';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type BrowserSession } from './browser.js';
@@ -231,4 +231,20 @@ describe('live updates when the server goes away and comes back', () => {
       );
     expect(unexpected).toEqual([]);
   }, 300_000);
+});
+
+describe('a server that needs an API token', () => {
+  it('asks for the token once, then works with it', async () => {
+    const token = 'web-test-token-0123456789';
+    await using orchestrator = await startOrchestratorProcess({ env: { FANOUT_API_TOKEN: token } });
+    const page = await browser.page();
+    await page.goto(orchestrator.url);
+    await page.getByLabel('API token').fill(token);
+    await page.getByRole('button', { name: 'Use this token' }).click();
+    await page.getByText('No runs yet').waitFor();
+    expect(await page.getByLabel('API token').count()).toBe(0);
+    // The first requests went out without the token; the browser logs their 401s.
+    const unexpected = browser.errors.splice(0).filter((e) => !e.includes('status of 401'));
+    expect(unexpected).toEqual([]);
+  });
 });

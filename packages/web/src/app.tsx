@@ -68,8 +68,7 @@ export function App() {
         <span className="tagline">one prompt, N agents, one branch each</span>
       </header>
       <main id="main" tabIndex={-1}>
-        {unauthorized && <TokenPrompt />}
-        <Screen route={route} state={location.state} />
+        {unauthorized ? <TokenPrompt /> : <Screen route={route} state={location.state} />}
       </main>
     </>
   );
