@@ -71,6 +71,7 @@ describe('createApiClient', () => {
       maxAgents: 8,
       defaultModel: 'claude-x',
       executor: 'local',
+      storage: null,
     });
   });
 });
@@ -80,5 +81,6 @@ describe('parseServerConfig', () => {
     expect(parseServerConfig({ maxAgents: 0, defaultModel: '', executor: 3 })).toEqual(DEFAULT_SERVER_CONFIG);
     expect(parseServerConfig(null)).toEqual(DEFAULT_SERVER_CONFIG);
     expect(parseServerConfig({ maxAgents: 4 }).maxAgents).toBe(4);
+    expect(parseServerConfig({ storage: '/srv/runs' }).storage).toBe('/srv/runs');
   });
 });

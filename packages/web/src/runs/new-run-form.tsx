@@ -1,7 +1,7 @@
 import type { Run } from '@fanout/shared';
-import { useEffect, useId, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useId, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useApi } from '../api/api-context';
-import { DEFAULT_SERVER_CONFIG, type ServerConfig } from '../api/server-config';
+import { useServerConfig } from '../api/use-server-config';
 import { checkNewRun, formErrorsFrom, NO_ERRORS, parseAgentCount, type FormErrors } from './form-errors';
 
 function FieldError({ id, message }: { id: string; message: string | undefined }) {
@@ -20,21 +20,12 @@ function FieldError({ id, message }: { id: string; message: string | undefined }
 export function NewRunForm({ onCreated }: { onCreated: (run: Run) => void }) {
   const api = useApi();
   const id = useId();
-  const [config, setConfig] = useState<ServerConfig>(DEFAULT_SERVER_CONFIG);
+  const config = useServerConfig();
   const [prompt, setPrompt] = useState('');
   const [agents, setAgents] = useState('3');
   const [model, setModel] = useState('');
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const [submitting, setSubmitting] = useState(false);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    api
-      .getConfig(controller.signal)
-      .then(setConfig)
-      .catch(() => undefined);
-    return () => controller.abort();
-  }, [api]);
 
   async function submit(event?: FormEvent) {
     event?.preventDefault();

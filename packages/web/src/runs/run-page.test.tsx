@@ -83,7 +83,11 @@ describe('RunPage', () => {
       'GET /api/runs/01jz0000000000000000000000/events': () =>
         sse([{ event: 'run', id: '1', data: run }], true),
       'POST /api/runs/01jz0000000000000000000000/cancel': () => json({ ...run, cancelRequested: true }, 202),
+      'GET /api/config': () => json({ maxAgents: 16, storage: '/srv/runs' }),
     });
+    await vi.waitFor(() =>
+      expect(screen.getByLabelText('git commands').textContent).toContain(`cd /srv/runs/run-${RUN_ID}/repo`),
+    );
     const user = userEvent.setup();
     await user.click(await screen.findByRole('button', { name: 'Cancel run' }));
     expect(screen.getByText(/Stop 2 unfinished agents\?/)).toBeTruthy();
