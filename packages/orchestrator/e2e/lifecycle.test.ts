@@ -7,7 +7,8 @@ import {
   api,
   claudeEnvFor,
   readEvents,
-  scriptByAgent,
+  scriptByPrompt,
+  steps,
   startOrchestratorProcess,
   startScriptedModel,
   waitForRun,
@@ -19,20 +20,7 @@ import {
 import { changedFiles, gitIn } from './git-inspect.js';
 import { claudeAgentProcess, killAll, processesUnder, until } from './processes.js';
 
-const write = (path: string, content: string): Step => ({
-  kind: 'tool',
-  calls: [{ name: 'Write', input: { file_path: path, content } }],
-});
-const commit = (message: string, delayMs = 0): Step => ({
-  kind: 'tool',
-  delayMs,
-  calls: [
-    {
-      name: 'Bash',
-      input: { command: `git add -A && git commit -q -m "${message}"`, description: 'commit' },
-    },
-  ],
-});
+const { write, commit } = steps;
 
 /** Each test names its script in the prompt; the model server serves them all. */
 const scripts: Record<string, (agent: number) => Step[]> = {
@@ -66,14 +54,7 @@ async function orchestrator(): Promise<OrchestratorProcess> {
 }
 
 beforeAll(async () => {
-  model = await startScriptedModel({
-    script: (ctx) => {
-      const text = JSON.stringify(ctx.request);
-      const key = Object.keys(scripts).find((k) => text.includes(`[${k}]`));
-      const steps = key && ctx.agent !== null ? scripts[key]!(ctx.agent) : [];
-      return scriptByAgent({ [ctx.agent ?? 0]: steps })(ctx);
-    },
-  });
+  model = await startScriptedModel({ script: scriptByPrompt(scripts) });
 });
 
 afterAll(async () => {

@@ -6,7 +6,8 @@ import {
   TEST_MODEL,
   api,
   claudeEnvFor,
-  scriptByAgent,
+  scriptByPrompt,
+  steps,
   startOrchestratorProcess,
   startScriptedModel,
   waitForRun,
@@ -16,14 +17,7 @@ import {
 } from '@fanout/test-utils';
 import { changedFiles, gitIn } from './git-inspect.js';
 
-const write = (path: string, content: string): Step => ({
-  kind: 'tool',
-  calls: [{ name: 'Write', input: { file_path: path, content } }],
-});
-const bash = (command: string): Step => ({
-  kind: 'tool',
-  calls: [{ name: 'Bash', input: { command, description: 'run' } }],
-});
+const { write, bash } = steps;
 
 /** Scripts keyed by a word in the prompt, so one model server serves every test of this file. */
 const scripts: Record<string, Record<number, Step[]>> = {
@@ -66,22 +60,12 @@ const scripts: Record<string, Record<number, Step[]>> = {
   },
 };
 
-function scriptFor(prompt: string): Record<number, Step[]> | undefined {
-  const key = Object.keys(scripts).find((k) => prompt.includes(`[${k}]`));
-  return key ? scripts[key] : undefined;
-}
-
 let model: ScriptedModel;
 let orchestrator: OrchestratorProcess;
 
 beforeAll(async () => {
-  model = await startScriptedModel({
-    script: (ctx) => {
-      const prompt = JSON.stringify(ctx.request);
-      const byAgent = scriptFor(prompt);
-      return scriptByAgent(byAgent ?? {})(ctx);
-    },
-  });
+  const byName = Object.entries(scripts).map(([name, byAgent]) => [name, (i: number) => byAgent[i] ?? []]);
+  model = await startScriptedModel({ script: scriptByPrompt(Object.fromEntries(byName)) });
   orchestrator = await startOrchestratorProcess({ env: { ...claudeEnvFor(model), FANOUT_CONCURRENCY: '4' } });
 });
 

@@ -16,3 +16,4 @@ export * from './orchestrator-process.js';
 export * from './sse-client.js';
 export * from './api-client.js';
 export * from './fake-kube/index.js';
+export * from './steps.js';

@@ -33,17 +33,18 @@ export class TranscriptReader {
     try {
       const lines: string[] = [];
       const chunk = Buffer.alloc(256 * 1024);
-      while (lines.length < max) {
+      for (;;) {
+        // Whole lines already read come first: a read that stopped at `max` leaves them in `carry`.
+        let newline: number;
+        while (lines.length < max && (newline = this.carry.indexOf(10)) !== -1) {
+          lines.push(this.carry.subarray(0, newline).toString('utf8'));
+          this.offset += newline + 1;
+          this.carry = this.carry.subarray(newline + 1);
+        }
+        if (lines.length >= max) break;
         const { bytesRead } = await handle.read(chunk, 0, chunk.length, this.offset + this.carry.length);
         if (bytesRead === 0) break;
-        let data = Buffer.concat([this.carry, chunk.subarray(0, bytesRead)]);
-        let newline: number;
-        while (lines.length < max && (newline = data.indexOf(10)) !== -1) {
-          lines.push(data.subarray(0, newline).toString('utf8'));
-          this.offset += newline + 1;
-          data = data.subarray(newline + 1);
-        }
-        this.carry = Buffer.from(data);
+        this.carry = Buffer.concat([this.carry, chunk.subarray(0, bytesRead)]);
       }
       return lines;
     } finally {
