@@ -9,9 +9,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type BrowserSession } from './browser.js';
 import { freePort, startFanoutServer, type FanoutServer } from './fanout-server.js';
 
-/** Screenshots of the main screens, shown by the README. */
-const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'docs', 'screenshots');
-const FAILURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'test-results', 'web');
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+// Screenshots of the main screens go to test-results/; UPDATE_SCREENSHOTS=1 refreshes the ones in docs/.
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS
+  ? join(ROOT, 'docs', 'screenshots')
+  : join(ROOT, 'test-results', 'screenshots');
+const FAILURES = join(ROOT, 'test-results', 'web');
 const AGENTS_DONE_MS = 150_000;
 
 let server: FanoutServer;

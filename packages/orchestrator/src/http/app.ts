@@ -103,7 +103,12 @@ export function createApp(deps: AppDeps): Hono {
   }
 
   api.get('/config', (c) =>
-    c.json({ maxAgents: config.maxAgents, defaultModel: config.model, executor: config.executor }),
+    c.json({
+      maxAgents: config.maxAgents,
+      defaultModel: config.model,
+      executor: config.executor,
+      storage: config.storage,
+    }),
   );
 
   api.post(
