@@ -54,3 +54,29 @@ export class FanoutError extends Error {
 export function invalidField(field: string, reason: string): FanoutError {
   return new FanoutError('invalid_request', `${field}: ${reason}`, { field, reason });
 }
+
+export interface ParsedApiError {
+  code: string;
+  message: string;
+  details: Record<string, unknown>;
+}
+
+/** The `{error: {code, message, details?}}` of an API answer, or null when the text is not one. */
+export function parseApiErrorBody(text: string): ParsedApiError | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null || !('error' in value)) return null;
+  const error = (value as { error: unknown }).error;
+  if (typeof error !== 'object' || error === null) return null;
+  const { code, message, details } = error as { code?: unknown; message?: unknown; details?: unknown };
+  if (typeof code !== 'string' || typeof message !== 'string') return null;
+  const detailsObject =
+    typeof details === 'object' && details !== null && !Array.isArray(details)
+      ? (details as Record<string, unknown>)
+      : {};
+  return { code, message, details: detailsObject };
+}

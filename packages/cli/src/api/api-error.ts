@@ -1,4 +1,4 @@
-import type { ApiErrorCode } from '@fanout/shared';
+import { parseApiErrorBody, type ApiErrorCode } from '@fanout/shared';
 import { CliError, EXIT } from '../cli-error.js';
 
 /** How the server's error codes become CLI errors: the server's message, and an exit code. */
@@ -9,21 +9,6 @@ const EXIT_FOR_CODE: Partial<Record<ApiErrorCode, number>> = {
 
 const START_HINT = 'is it running? start it with npm start';
 
-interface ErrorBody {
-  error: { code: string; message: string };
-}
-
-function isErrorBody(value: unknown): value is ErrorBody {
-  if (typeof value !== 'object' || value === null || !('error' in value)) return false;
-  const error = (value as { error: unknown }).error;
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    typeof (error as { code?: unknown }).code === 'string' &&
-    typeof (error as { message?: unknown }).message === 'string'
-  );
-}
-
 /** A CLI error for an HTTP answer that is not a success, from the API's `{error: {code, message}}`. */
 export function errorFromResponse(
   server: string,
@@ -31,17 +16,12 @@ export function errorFromResponse(
   statusText: string,
   body: string,
 ): CliError {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    parsed = undefined;
-  }
-  if (!isErrorBody(parsed)) {
+  const parsed = parseApiErrorBody(body);
+  if (!parsed) {
     const reason = `${status}${statusText ? ` ${statusText}` : ''}`;
     return new CliError(`the server at ${server} answered ${reason}; is it a fanout server?`);
   }
-  const { code, message } = parsed.error;
+  const { code, message } = parsed;
   switch (code) {
     case 'unauthorized':
       return new CliError(

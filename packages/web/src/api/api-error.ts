@@ -1,4 +1,4 @@
-import type { ApiErrorBody } from '@fanout/shared';
+import { parseApiErrorBody } from '@fanout/shared';
 
 /** A failed API call: the server's error code and message, and the field it names for a 400. */
 export class ApiError extends Error {
@@ -25,30 +25,13 @@ export class ApiError extends Error {
   }
 }
 
-function isErrorBody(value: unknown): value is ApiErrorBody {
-  if (typeof value !== 'object' || value === null || !('error' in value)) return false;
-  const error = (value as { error: unknown }).error;
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    typeof (error as { code?: unknown }).code === 'string' &&
-    typeof (error as { message?: unknown }).message === 'string'
-  );
-}
-
 /** Builds an ApiError from a non-2xx response's status and body text (JSON error body or anything else). */
 export function apiErrorFromResponse(status: number, bodyText: string): ApiError {
-  let body: unknown = null;
-  try {
-    body = JSON.parse(bodyText);
-  } catch {
-    // Not JSON: a proxy's error page or an empty body; fall through to a generic message.
-  }
-  if (isErrorBody(body)) {
-    const details = body.error.details ?? {};
-    const field = typeof details['field'] === 'string' ? details['field'] : null;
-    const reason = typeof details['reason'] === 'string' ? details['reason'] : null;
-    return new ApiError(status, body.error.code, body.error.message, field, reason);
+  const body = parseApiErrorBody(bodyText);
+  if (body) {
+    const field = typeof body.details['field'] === 'string' ? body.details['field'] : null;
+    const reason = typeof body.details['reason'] === 'string' ? body.details['reason'] : null;
+    return new ApiError(status, body.code, body.message, field, reason);
   }
   const text = bodyText.trim().slice(0, 200);
   return new ApiError(status, `http_${status}`, `The server answered ${status}${text ? `: ${text}` : ''}`);
