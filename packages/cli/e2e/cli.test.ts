@@ -1,5 +1,4 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPaths, type Run, type RunList } from '@fanout/shared';
@@ -7,7 +6,9 @@ import {
   REPO_ROOT,
   TEST_MODEL,
   claudeEnvFor,
-  scriptByAgent,
+  freePort,
+  scriptByPrompt,
+  steps,
   startOrchestratorProcess,
   startScriptedModel,
   waitForRun,
@@ -43,23 +44,15 @@ function fanout(args: string[], env: Record<string, string> = {}): Promise<CliRe
   });
 }
 
-const write = (path: string, content: string): Step => ({
-  kind: 'tool',
-  calls: [{ name: 'Write', input: { file_path: path, content } }],
-});
+const { write, text } = steps;
 
 /** Scripts keyed by a word in the prompt, so one model server serves every test of this file. */
-const scripts: Record<string, Record<number, Step[]>> = {
-  'two-files': Object.fromEntries(
-    [0, 1].map((i) => [
-      i,
-      [write(`file-${i}.txt`, `agent ${i} was here\n`), { kind: 'text', text: `wrote file-${i}` }],
-    ]),
-  ),
-  fails: {
-    0: [{ kind: 'error', status: 400, message: 'prompt is too long: 300000 tokens > 200000 maximum' }],
-  },
-  hangs: { 0: [{ kind: 'hang', ms: 120_000 }] },
+const scripts: Record<string, (agent: number) => Step[]> = {
+  'two-files': (i) => [write(`file-${i}.txt`, `agent ${i} was here\n`), text(`wrote file-${i}`)],
+  fails: () => [
+    { kind: 'error', status: 400, message: 'prompt is too long: 300000 tokens > 200000 maximum' },
+  ],
+  hangs: () => [{ kind: 'hang', ms: 120_000 }],
 };
 
 let model: ScriptedModel;
@@ -67,13 +60,7 @@ let orchestrator: OrchestratorProcess;
 let server: string[];
 
 beforeAll(async () => {
-  model = await startScriptedModel({
-    script: (ctx) => {
-      const prompt = JSON.stringify(ctx.request);
-      const key = Object.keys(scripts).find((k) => prompt.includes(`[${k}]`));
-      return scriptByAgent(key ? (scripts[key] ?? {}) : {})(ctx);
-    },
-  });
+  model = await startScriptedModel({ script: scriptByPrompt(scripts) });
   orchestrator = await startOrchestratorProcess({ env: { ...claudeEnvFor(model), FANOUT_CONCURRENCY: '4' } });
   server = ['--server', orchestrator.url];
 });
@@ -82,15 +69,6 @@ afterAll(async () => {
   await orchestrator?.close();
   await model?.close();
 });
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 function runIdIn(text: string): string {
   const id = /run ([0-9a-z]{26})/.exec(text)?.[1];
@@ -231,7 +209,7 @@ describe('fanout CLI against the real orchestrator, worker and Claude Code', () 
     expect(bad.stderr).toMatch(/^fanout: agents: must be an integer from 1 to \d+\n$/);
     expect(bad.stdout).toBe('');
 
-    const nowhere = `http://127.0.0.1:${await closedPort()}`;
+    const nowhere = `http://127.0.0.1:${await freePort()}`;
     const unreachable = await fanout(['ls'], { FANOUT_SERVER: nowhere });
     expect(unreachable.code).toBe(1);
     expect(unreachable.stderr).toBe(

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,9 +11,12 @@ import {
   claudeEnvFor,
   scriptByAgent,
   startFakeKube,
+  startOrchestratorProcess,
   startScriptedModel,
+  steps,
   waitForRun,
   type FakeKube,
+  type OrchestratorProcess,
   type PolicyRule,
   type ScriptedModel,
   type Step,
@@ -30,17 +32,8 @@ import { changedFiles, gitIn } from './git-inspect.js';
  */
 const NAMESPACE = 'backend';
 
-const write = (path: string, content: string): Step => ({
-  kind: 'tool',
-  calls: [{ name: 'Write', input: { file_path: path, content } }],
-});
-const bash = (command: string): Step => ({
-  kind: 'tool',
-  calls: [{ name: 'Bash', input: { command, description: 'run' } }],
-});
-const commitAll = (message: string) => bash(`git add -A && git commit -q -m "${message}"`);
-// Claude Code refuses `sleep`; a long command is node.
-const pause = (ms: number) => bash(`node -e "setTimeout(() => {}, ${ms})"`);
+const { write, pause } = steps;
+const commitAll = steps.commit;
 
 const scripts: Record<string, Record<number, Step[]>> = {
   files: Object.fromEntries(
@@ -78,21 +71,16 @@ let storage: string;
 let workdir: string;
 const replicas: Replica[] = [];
 
-interface Replica {
-  url: string;
-  child: ChildProcess;
-  log: () => string;
-}
+type Replica = OrchestratorProcess;
 
+/** One orchestrator replica: the real bin with the kubernetes executor, as the Deployment runs it. */
 async function startReplica(): Promise<Replica> {
   const claude = claudeEnvFor(model);
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'packages/orchestrator/dist/bin.js')], {
+  const replica = await startOrchestratorProcess({
+    storage,
+    inheritEnv: false,
     env: {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
       HOME: workdir,
-      FANOUT_HOST: '127.0.0.1',
-      FANOUT_PORT: '0',
-      FANOUT_STORAGE: storage,
       FANOUT_EXECUTOR: 'kubernetes',
       FANOUT_NAMESPACE: NAMESPACE,
       FANOUT_WORKER_IMAGE: 'fanout-worker:e2e',
@@ -104,34 +92,13 @@ async function startReplica(): Promise<Replica> {
       CLAUDE_CODE_MAX_RETRIES: '0',
       ANTHROPIC_API_KEY: claude.ANTHROPIC_API_KEY ?? '',
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
   });
-  let stderr = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`replica did not start:\n${stderr}`)), 30_000);
-    child.stderr!.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      const match = /fanout: serving (http:\/\/\S+)/.exec(stderr);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`replica exited with ${code}:\n${stderr}`));
-    });
-  });
-  const replica = { url, child, log: () => stderr };
   replicas.push(replica);
   return replica;
 }
 
-async function kill(replica: Replica, signal: NodeJS.Signals): Promise<void> {
-  if (replica.child.exitCode !== null || replica.child.signalCode !== null) return;
-  const exited = new Promise((resolve) => replica.child.once('exit', resolve));
-  replica.child.kill(signal);
-  await exited;
+function kill(replica: Replica, signal: NodeJS.Signals): Promise<void> {
+  return replica.stop(signal);
 }
 
 async function createRun(base: string, prompt: string, agents: number): Promise<Run> {

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +15,8 @@ export interface OrchestratorProcessOptions {
   env?: Record<string, string>;
   /** Extra command-line flags. */
   args?: string[];
+  /** Start from this process's environment (default), or from PATH and HOME only. */
+  inheritEnv?: boolean;
 }
 
 export interface OrchestratorProcess {
@@ -41,7 +44,9 @@ export async function startOrchestratorProcess(
   const bin = join(REPO_ROOT, 'packages', 'orchestrator', 'dist', 'bin.js');
   const child = spawn(process.execPath, [bin, ...(options.args ?? [])], {
     env: {
-      ...process.env,
+      ...(options.inheritEnv === false
+        ? { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/' }
+        : process.env),
       FANOUT_HOST: '127.0.0.1',
       FANOUT_PORT: '0',
       FANOUT_STORAGE: storage,
@@ -80,4 +85,13 @@ export async function startOrchestratorProcess(
     if (ownStorage) await rm(storage, { recursive: true, force: true });
   };
   return { url, storage, child, log: () => stderr, stop, close, [Symbol.asyncDispose]: close };
+}
+
+/** A TCP port that is free on loopback right now (for a server that must come back on the same one). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

@@ -1,7 +1,7 @@
-import { createServer, type AddressInfo } from 'node:net';
 import {
   claudeEnvFor,
-  scriptByAgent,
+  scriptByPrompt,
+  steps,
   startOrchestratorProcess,
   startScriptedModel,
   type OrchestratorProcess,
@@ -9,19 +9,7 @@ import {
   type Step,
 } from '@fanout/test-utils';
 
-const write = (path: string, content: string): Step => ({
-  kind: 'tool',
-  calls: [{ name: 'Write', input: { file_path: path, content } }],
-});
-const commit = (message: string): Step => ({
-  kind: 'tool',
-  calls: [
-    {
-      name: 'Bash',
-      input: { command: `git add -A && git commit -q -m "${message}"`, description: 'commit' },
-    },
-  ],
-});
+const { write, commit, text } = steps;
 
 /** What each agent does, by a tag in the prompt, so one model server serves every browser test. */
 const SCRIPTS: Record<string, (agent: number) => Step[]> = {
@@ -31,7 +19,7 @@ const SCRIPTS: Record<string, (agent: number) => Step[]> = {
       `/** A greeting, as agent ${i} wrote it. */\nexport function greet(name: string): string {\n  return \`${['Hello', 'Hi', 'Welcome'][i % 3]} \${name}, from agent ${i}\`;\n}\n`,
     ),
     commit(`add a greeting (agent ${i})`),
-    { kind: 'text', text: 'I wrote src/greeting.ts and committed it.' },
+    text('I wrote src/greeting.ts and committed it.'),
   ],
   slow: (i) => [write(`work-${i}.txt`, `work of agent ${i}\n`), { kind: 'hang', ms: 120_000 }],
   // The hang ends the conversation with the answer "done" after 20 s.
@@ -54,14 +42,7 @@ export interface FanoutServer {
  * the address, so that the orchestrator can be restarted under the same one.
  */
 export async function startFanoutServer(options: { port?: number } = {}): Promise<FanoutServer> {
-  const model: ScriptedModel = await startScriptedModel({
-    script: (ctx) => {
-      const text = JSON.stringify(ctx.request);
-      const tag = Object.keys(SCRIPTS).find((k) => text.includes(`[${k}]`));
-      const steps = tag && ctx.agent !== null ? SCRIPTS[tag]!(ctx.agent) : [];
-      return scriptByAgent({ [ctx.agent ?? 0]: steps })(ctx);
-    },
-  });
+  const model: ScriptedModel = await startScriptedModel({ script: scriptByPrompt(SCRIPTS) });
   const env = {
     ...claudeEnvFor(model),
     FANOUT_CONCURRENCY: '3',
@@ -94,10 +75,3 @@ export async function startFanoutServer(options: { port?: number } = {}): Promis
 }
 
 /** A loopback port that is free right now. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}

@@ -7,7 +7,8 @@ import { startOrchestratorProcess, TEST_MODEL } from '@fanout/test-utils';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type BrowserSession } from './browser.js';
-import { freePort, startFanoutServer, type FanoutServer } from './fanout-server.js';
+import { freePort } from '@fanout/test-utils';
+import { startFanoutServer, type FanoutServer } from './fanout-server.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 // Screenshots of the main screens go to test-results/; UPDATE_SCREENSHOTS=1 refreshes the ones in docs/.
