@@ -1,9 +1,9 @@
 import { rm } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import type { DiffStat } from '@fanout/shared';
-import { execa } from 'execa';
 import type { Logger } from './logger.js';
 import type { SaveReason } from './outcome.js';
+import { runGit, type GitResult } from './run-git.js';
 
 /** Why a safety-net commit was made, as its message says it: "fanout: save uncommitted work <why>". */
 export const SAVE_REASONS: Record<SaveReason, string> = {
@@ -16,21 +16,16 @@ export const SAVE_REASONS: Record<SaveReason, string> = {
 export const FANOUT_IDENTITY = { name: 'fanout', email: 'fanout@fanout.local' } as const;
 
 /** git in one worktree; never prompts, never reads a pager. */
-async function git(worktree: string, args: string[], env: Record<string, string> = {}) {
-  return execa('git', args, {
-    cwd: worktree,
-    env: { GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', ...env },
-    reject: false,
-    stdin: 'ignore',
-  });
+function git(worktree: string, args: string[], env: Record<string, string> = {}): Promise<GitResult> {
+  return runGit(worktree, args, { env: { GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', ...env } });
 }
 
 async function gitOk(worktree: string, args: string[], env?: Record<string, string>): Promise<string> {
   const result = await git(worktree, args, env);
   if (result.exitCode !== 0) {
-    throw new Error(`git ${args.join(' ')} failed: ${String(result.stderr || result.stdout).trim()}`);
+    throw new Error(`git ${args.join(' ')} failed: ${(result.stderr || result.stdout).trim()}`);
   }
-  return String(result.stdout).trim();
+  return result.stdout.trim();
 }
 
 /**
@@ -63,7 +58,7 @@ export async function saveUncommittedWork(
   await gitOk(worktree, ['add', '-A']);
   const staged = await git(worktree, ['diff', '--cached', '--quiet']);
   if (staged.exitCode === 0) return null;
-  if (staged.exitCode !== 1) throw new Error(`git diff --cached failed: ${String(staged.stderr).trim()}`);
+  if (staged.exitCode !== 1) throw new Error(`git diff --cached failed: ${staged.stderr.trim()}`);
   const identity = {
     GIT_AUTHOR_NAME: FANOUT_IDENTITY.name,
     GIT_AUTHOR_EMAIL: FANOUT_IDENTITY.email,
@@ -89,13 +84,13 @@ export async function saveUncommittedWork(
 /** The worktree's HEAD commit, or null when there is none (or it is not a git worktree). */
 export async function headCommit(worktree: string): Promise<string | null> {
   const result = await git(worktree, ['rev-parse', '--verify', '--quiet', 'HEAD']);
-  return result.exitCode === 0 ? String(result.stdout).trim() : null;
+  return result.exitCode === 0 ? result.stdout.trim() : null;
 }
 
 /** The branch HEAD is on, or null when it is detached. */
 export async function currentBranch(worktree: string): Promise<string | null> {
   const result = await git(worktree, ['symbolic-ref', '--quiet', '--short', 'HEAD']);
-  return result.exitCode === 0 ? String(result.stdout).trim() : null;
+  return result.exitCode === 0 ? result.stdout.trim() : null;
 }
 
 /** Parses `git diff --shortstat` ("3 files changed, 10 insertions(+), 2 deletions(-)"). */

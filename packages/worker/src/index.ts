@@ -30,4 +30,5 @@ export {
   FANOUT_IDENTITY,
 } from './git-commit.js';
 export { writeJsonAtomic, writeJsonOnce } from './atomic-file.js';
+export { runGit, type GitResult, type RunGitOptions } from './run-git.js';
 export { createLogger, type Logger } from './logger.js';

@@ -3,7 +3,7 @@ import { runFileSchema, type RunFile } from '@fanout/shared';
 import type { WorkerConfig } from './config.js';
 import { currentBranch } from './git-commit.js';
 import { errorMessage } from './logger.js';
-import { execa } from 'execa';
+import { runGit } from './run-git.js';
 
 /** Something the worker needs before the agent can start is missing or wrong (outcome `setup_failed`). */
 export class SetupError extends Error {
@@ -44,9 +44,9 @@ export async function loadRunFile(path: string, config: WorkerConfig): Promise<R
 export async function checkWorktree(config: WorkerConfig): Promise<void> {
   const info = await stat(config.worktree).catch(() => null);
   if (!info?.isDirectory()) throw new SetupError(`the worktree ${config.worktree} does not exist`);
-  const top = await execa('git', ['rev-parse', '--show-toplevel'], { cwd: config.worktree, reject: false });
+  const top = await runGit(config.worktree, ['rev-parse', '--show-toplevel']);
   const expected = await realpath(config.worktree);
-  const actual = top.exitCode === 0 ? await realpath(String(top.stdout).trim()).catch(() => null) : null;
+  const actual = top.exitCode === 0 ? await realpath(top.stdout.trim()).catch(() => null) : null;
   if (actual !== expected) throw new SetupError(`${config.worktree} is not a git worktree`);
   const branch = await currentBranch(config.worktree);
   if (branch !== config.branch) {
