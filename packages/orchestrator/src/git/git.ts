@@ -1,4 +1,4 @@
-import { execa } from 'execa';
+import { runGit } from '@fanout/worker';
 
 export class GitError extends Error {
   override name = 'GitError';
@@ -16,17 +16,13 @@ export async function git(
   args: readonly string[],
   env: Record<string, string> = {},
 ): Promise<string> {
-  const result = await execa('git', ['-c', 'commit.gpgsign=false', ...args], {
-    cwd,
-    reject: false,
-    stdin: 'ignore',
-    maxBuffer: 256 * 1024 * 1024,
-    stripFinalNewline: false,
+  const result = await runGit(cwd, ['-c', 'commit.gpgsign=false', ...args], {
     env: { GIT_TERMINAL_PROMPT: '0', ...env },
+    maxBuffer: 256 * 1024 * 1024,
   });
   if (result.exitCode !== 0) {
-    const stderr = String(result.stderr).trim();
+    const stderr = result.stderr.trim();
     throw new GitError(`git ${args[0]} failed: ${stderr.split('\n').at(-1) ?? ''}`, stderr);
   }
-  return String(result.stdout);
+  return result.stdout;
 }
