@@ -1,11 +1,18 @@
-import { readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs';
+import { promisify } from 'node:util';
 import type { z } from 'zod';
+
+/**
+ * The callback `fs.readFile`: for the small metadata files read by the thousand, it costs about half the
+ * CPU of `fs/promises`' readFile on Node 20 (which takes more round trips through the thread pool).
+ */
+const readFileAsync = promisify(readFile);
 
 /** Reads and validates a JSON file; null when it does not exist. Throws when it is not valid. */
 export async function readJsonFile<T>(path: string, schema: z.ZodType<T>): Promise<T | null> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readFileAsync(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
