@@ -1,4 +1,4 @@
-import { access, readdir } from 'node:fs/promises';
+import { access, readdir, stat } from 'node:fs/promises';
 import {
   FanoutError,
   cancelFileSchema,
@@ -17,6 +17,12 @@ import { buildAgent, buildRun, type AgentFiles } from './build-run.js';
 
 const RUN_DIR_PATTERN = /^run-([0-9a-hjkmnp-tv-z]{26})$/;
 const CACHE_LIMIT = 10_000;
+/**
+ * A listing of the storage folder is reused while the folder's mtime stays the same, but only when it was
+ * read this long after the folder last changed: file times are coarse (a clock tick, up to a second on
+ * some file systems), so a change in the same tick as the one before would leave the mtime as it was.
+ */
+const LISTING_SETTLE_MS = 2_000;
 
 /**
  * Reads runs from the run directory, the only truth. Finished runs never change again, so they are
@@ -25,6 +31,7 @@ const CACHE_LIMIT = 10_000;
 export class RunStore {
   private readonly finished = new Map<string, Run>();
   private readonly runFiles = new Map<string, RunFile>();
+  private listing: { mtimeNs: bigint; ids: string[] } | null = null;
 
   constructor(readonly storage: string) {}
 
@@ -48,9 +55,10 @@ export class RunStore {
     const p = this.paths(id).agent(index);
     // The result first: once it exists, the state and transcript are complete.
     const result = await readJsonFile(p.result, resultFileSchema);
+    // A finished agent is built from its result (and state); its launch record no longer matters.
     const [state, launch] = await Promise.all([
       readJsonFile(p.state, stateFileSchema),
-      readJsonFile(p.launch, launchFileSchema),
+      result ? null : readJsonFile(p.launch, launchFileSchema),
     ]);
     return { launch, state, result };
   }
@@ -82,14 +90,24 @@ export class RunStore {
   /** Ids of every run on disk, newest first. A folder without run.json is a run still being created. */
   async ids(): Promise<string[]> {
     let names: string[];
+    let mtimeNs: bigint;
+    const readAt = Date.now();
     try {
+      // Listing a thousand runs costs milliseconds on every GET /api/runs; one stat says if it changed.
+      mtimeNs = (await stat(this.storage, { bigint: true })).mtimeNs;
+      if (this.listing?.mtimeNs === mtimeNs) return [...this.listing.ids];
       names = await readdir(this.storage);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;
     }
-    const ids = names.flatMap((n) => RUN_DIR_PATTERN.exec(n)?.[1] ?? []);
-    return ids.sort().reverse();
+    const ids = names
+      .flatMap((n) => RUN_DIR_PATTERN.exec(n)?.[1] ?? [])
+      .sort()
+      .reverse();
+    const settled = readAt - Number(mtimeNs / 1_000_000n) > LISTING_SETTLE_MS;
+    this.listing = settled ? { mtimeNs, ids } : null;
+    return [...ids];
   }
 
   /** One page of runs, newest first, after `cursor` (the id of the last run of the previous page). */
