@@ -1,5 +1,8 @@
 import { open } from 'node:fs/promises';
 
+/** Bytes read at a time; longer lines take several reads. */
+const CHUNK_BYTES = 64 * 1024;
+
 /**
  * Reads complete lines appended to a transcript since the last call. A line the worker is still
  * writing (no newline yet) is left for the next call.
@@ -7,6 +10,8 @@ import { open } from 'node:fs/promises';
 export class TranscriptReader {
   private offset = 0;
   private carry = Buffer.alloc(0);
+  /** Reused by every read: a new zero-filled buffer per read was most of a live stream's CPU and GC. */
+  private chunk: Buffer | null = null;
 
   constructor(private readonly path: string) {}
 
@@ -32,7 +37,7 @@ export class TranscriptReader {
     }
     try {
       const lines: string[] = [];
-      const chunk = Buffer.alloc(256 * 1024);
+      const chunk = (this.chunk ??= Buffer.allocUnsafe(CHUNK_BYTES));
       for (;;) {
         // Whole lines already read come first: a read that stopped at `max` leaves them in `carry`.
         let newline: number;
