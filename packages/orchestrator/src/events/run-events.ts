@@ -11,7 +11,7 @@ import { agentPhase, buildAgent } from '../runs/build-run.js';
 import type { RunStore } from '../runs/run-store.js';
 import { TranscriptReader, parseTranscriptLine } from './transcript-reader.js';
 
-/** How often files are checked when no change notice arrives (other hosts' writes on a shared volume). */
+/** How often every agent's files are checked, change notices or not (other hosts' writes on a shared volume). */
 const POLL_MS = 500;
 const BATCH_LINES = 500;
 
@@ -67,7 +67,8 @@ async function* streamRunEvents(
   const file = await store.runFile(id);
   const paths = store.paths(id);
   const wake = new Wakeup(
-    Array.from({ length: file.agents }, (_, i) => paths.agent(i).dir).concat(paths.meta),
+    Array.from({ length: file.agents }, (_, i) => paths.agent(i).dir),
+    paths.meta,
   );
   signal.addEventListener('abort', () => wake.close(), { once: true });
   try {
@@ -91,12 +92,19 @@ async function* streamRunEvents(
       if (cursor.done) return;
     }
 
+    // The first pass, and one every POLL_MS, looks at every agent; in between, only at agents whose
+    // files changed, and at their transcript alone when nothing else did.
+    let changes: Changes = 'all';
+    let lastFullPass = 0;
     while (!signal.aborted) {
+      if (changes === 'all') lastFullPass = Date.now();
       for (let i = 0; i < file.agents; i++) {
         const pos = cursor.agents[i]!;
         if (pos.phase === 3) continue;
+        const change = changes === 'all' ? 'files' : changes.get(i);
+        if (!change) continue;
         // The agent's files before its transcript: a result means the transcript is complete.
-        const files = await store.agentFiles(id, i);
+        const files = change === 'files' ? await store.agentFiles(id, i) : null;
         for (;;) {
           const lines = await readers[i]!.read(BATCH_LINES);
           for (const line of lines) {
@@ -109,6 +117,7 @@ async function* streamRunEvents(
           }
           if (lines.length < BATCH_LINES) break;
         }
+        if (!files) continue;
         const now = agentPhase(files);
         if (now.phase > pos.phase || (now.phase === pos.phase && now.rev > pos.rev)) {
           pos.phase = now.phase;
@@ -121,50 +130,77 @@ async function* streamRunEvents(
         yield { event: 'run', id: encodeCursor(cursor), data: await store.get(id) };
         return;
       }
-      await wake.wait(POLL_MS);
+      changes = await wake.wait(Math.max(0, lastFullPass + POLL_MS - Date.now()));
     }
   } finally {
     wake.close();
   }
 }
 
-/** Resolves a wait early when anything changes in the watched folders (inotify on Linux). */
+/** What changed in an agent's folder: its transcript only, or (also) its status files. */
+type Change = 'transcript' | 'files';
+/** Agents with changes since the last wait, or `all` when it is time to look at every agent. */
+type Changes = Map<number, Change> | 'all';
+
+/** Files of an agent's folder that the stream shows; the worker's log and temp files are not among them. */
+const STATUS_FILES = new Set(['state.json', 'result.json', 'launch.json']);
+const TRANSCRIPT_FILE = 'transcript.ndjson';
+
+/**
+ * Collects which agents' files changed, and resolves a wait early when one does (inotify on Linux). A
+ * change notice without a file name counts as a change of everything in that folder.
+ */
 class Wakeup {
   private watchers: FSWatcher[] = [];
-  private pending = false;
+  private changes = new Map<number, Change>();
   private resolve: (() => void) | null = null;
 
-  constructor(dirs: string[]) {
-    for (const dir of dirs) {
-      try {
-        const w = watch(dir, { persistent: false }, () => this.fire());
-        w.on('error', () => undefined);
-        this.watchers.push(w);
-      } catch {
-        // A folder that cannot be watched is still polled.
-      }
+  constructor(agentDirs: string[], metaDir: string) {
+    agentDirs.forEach((dir, index) => {
+      this.watch(dir, (name) => {
+        if (name === TRANSCRIPT_FILE) this.mark(index, 'transcript');
+        else if (name === null || STATUS_FILES.has(name)) this.mark(index, 'files');
+      });
+    });
+    // meta/ itself: a cancel request, or an agent folder that came or went.
+    this.watch(metaDir, () => agentDirs.forEach((_, i) => this.mark(i, 'files')));
+  }
+
+  private watch(dir: string, onChange: (name: string | null) => void): void {
+    try {
+      const w = watch(dir, { persistent: false }, (_event, name) => onChange(name ? String(name) : null));
+      w.on('error', () => undefined);
+      this.watchers.push(w);
+    } catch {
+      // A folder that cannot be watched is still polled.
     }
   }
 
-  private fire(): void {
-    this.pending = true;
+  private mark(index: number, change: Change): void {
+    if (this.changes.get(index) !== 'files') this.changes.set(index, change);
     this.resolve?.();
   }
 
-  wait(ms: number): Promise<void> {
-    if (this.pending) {
-      this.pending = false;
-      return Promise.resolve();
+  /** The changes since the last call, waiting up to `ms` for one; `all` once `ms` has run out. */
+  wait(ms: number): Promise<Changes> {
+    const take = (): Changes => {
+      const changes = this.changes;
+      this.changes = new Map();
+      return changes;
+    };
+    if (ms <= 0) {
+      this.changes = new Map();
+      return Promise.resolve('all');
     }
+    if (this.changes.size > 0) return Promise.resolve(take());
     return new Promise((resolve) => {
-      const done = () => {
+      const done = (changes: Changes) => {
         clearTimeout(timer);
         this.resolve = null;
-        this.pending = false;
-        resolve();
+        resolve(changes);
       };
-      const timer = setTimeout(done, ms);
-      this.resolve = done;
+      const timer = setTimeout(() => done('all'), ms);
+      this.resolve = () => done(take());
     });
   }
 
