@@ -1,0 +1,186 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { cpus, release, totalmem } from 'node:os';
+import type { ApiScaleResult } from './api-scale.js';
+import type { LiveLatencyResult } from './live-latency.js';
+import type { RunMemory } from './memory.js';
+import type { OverheadRow } from './overhead.js';
+import type { BenchSettings } from './settings.js';
+import type { Latency, Spread } from './stats.js';
+
+export interface BenchResults {
+  settings: BenchSettings;
+  startedAt: Date;
+  minutes: number;
+  loadBefore: number[];
+  loadAfter: number[];
+  overhead: OverheadRow[];
+  orchestratorIdleMb: number;
+  orchestratorIdleAfterMb: number;
+  runMemory: RunMemory;
+  api: ApiScaleResult;
+  live: LiveLatencyResult;
+}
+
+const START = '<!-- bench:results:start -->';
+const END = '<!-- bench:results:end -->';
+
+const s1 = (ms: number) => (ms / 1000).toFixed(1);
+const f0 = (x: number) => x.toFixed(0);
+const f1 = (x: number) => x.toFixed(1);
+const f2 = (x: number) => x.toFixed(2);
+const range = (s: Spread, f: (x: number) => string) => `${f(s.median)} (${f(s.min)}–${f(s.max)})`;
+const pct = (l: Latency, f: (x: number) => string = f1) => `${f(l.p50)} / ${f(l.p99)}`;
+
+interface Target {
+  what: string;
+  target: string;
+  result: string;
+  met: boolean;
+}
+
+function targets(r: BenchResults): Target[] {
+  const list: Target[] = [];
+  const ratioTarget = (n: number, limit: number) => {
+    const row = r.overhead.find((o) => o.agents === n);
+    if (row) {
+      list.push({
+        what: `overhead at N = ${n} (wall, median)`,
+        target: `≤ ${limit.toFixed(2)}×`,
+        result: `${f2(row.ratio.median)}×`,
+        met: row.ratio.median <= limit,
+      });
+    }
+  };
+  ratioTarget(8, 1.1);
+  ratioTarget(16, 1.25);
+  list.push(
+    {
+      what: 'orchestrator idle RSS',
+      target: '≤ 120 MB',
+      result: `${f0(r.orchestratorIdleMb)} MB`,
+      met: r.orchestratorIdleMb <= 120,
+    },
+    {
+      what: 'worker overhead: RSS of the worker process (median)',
+      target: '≤ 40 MB',
+      result: `${f0(r.runMemory.workerRssMb.median)} MB`,
+      met: r.runMemory.workerRssMb.median <= 40,
+    },
+    {
+      what: 'worker overhead: PSS (shared pages split among sharers)',
+      target: '≤ 40 MB',
+      result: `${f0(r.runMemory.workerPssMb.median)} MB`,
+      met: r.runMemory.workerPssMb.median <= 40,
+    },
+    {
+      what: 'worker overhead: USS (what one more worker adds)',
+      target: '≤ 40 MB',
+      result: `${f0(r.runMemory.workerUssMb.median)} MB`,
+      met: r.runMemory.workerUssMb.median <= 40,
+    },
+    {
+      what: `GET /api/runs p99, ${r.api.runs} runs on disk`,
+      target: '≤ 20 ms',
+      result: `${f1(r.api.listFirstPage.p99)} ms`,
+      met: r.api.listFirstPage.p99 <= 20,
+    },
+    {
+      what: `start-up to the first GET /api/runs answered, ${r.api.runs} runs (median)`,
+      target: '≤ 1 s',
+      result: `${f2(r.api.firstListMs.median / 1000)} s`,
+      met: r.api.firstListMs.median <= 1000,
+    },
+    {
+      what: 'SSE p99, transcript line written → client',
+      target: '≤ 150 ms',
+      result: `${f1(r.live.latencyMs.p99)} ms`,
+      met: r.live.latencyMs.p99 <= 150,
+    },
+  );
+  return list;
+}
+
+/** The results as Markdown: machine, settings, one table per measurement, and the targets. */
+export function renderResults(r: BenchResults): string {
+  const cpu = cpus();
+  const m = r.runMemory;
+  const lines = [
+    `Measured ${r.startedAt.toISOString().slice(0, 10)} with \`${r.settings.quick ? 'BENCH_QUICK=1 ' : ''}npm run bench\` ` +
+      `in ${f0(r.minutes)} min on ${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown CPU'}), ` +
+      `${f1(totalmem() / 2 ** 30)} GiB memory, Linux ${release()}, Node.js ${process.version}. ` +
+      `Load average (1 min) ${f1(r.loadBefore[0] ?? 0)} before, ${f1(r.loadAfter[0] ?? 0)} after: other work shared the machine.`,
+    '',
+    `Every agent's work: Write, Read and Edit of a file, a commit through the Bash tool, a final answer ` +
+      `(5 model turns, each answered after ${r.settings.responseDelayMs} ms). Each trial is checked: every agent ` +
+      `succeeded, its branch ends in its own commit of the file, and the model answered each turn once.`,
+    '',
+    '### Overhead against the floor',
+    '',
+    'Seconds from `POST /api/runs` until the API shows every agent finished and committed, against the same',
+    'agents as bare SDK `query()` calls in one process (then a commit each). Median (min–max) over interleaved',
+    'pairs; the ratios are taken within each pair. CPU: seconds of CPU used by everything the trial ran.',
+    '',
+    '| N | pairs | floor (s) | fanout (s) | of which POST (s) | wall ratio | floor CPU (s) | fanout CPU (s) | CPU ratio |',
+    '| --: | --: | --: | --: | --: | --: | --: | --: | --: |',
+    ...r.overhead.map(
+      (o) =>
+        `| ${o.agents} | ${o.ratio.count} | ${range(o.floorMs, s1)} | ${range(o.fanoutMs, s1)} | ` +
+        `${f2(o.createMs.median / 1000)} | ${range(o.ratio, f2)} | ` +
+        `${range(o.floorCpuS, f0)} | ${range(o.fanoutCpuS, f0)} | ${range(o.cpuRatio, f2)} |`,
+    ),
+    '',
+    '### Memory',
+    '',
+    '| measure | MB |',
+    '| --- | --: |',
+    `| orchestrator RSS, idle after start-up | ${f0(r.orchestratorIdleMb)} |`,
+    `| orchestrator RSS, largest during ${m.runs} runs of ${m.agents} agents | ${f0(m.orchestratorPeakMb)} |`,
+    `| orchestrator RSS, idle after all runs | ${f0(r.orchestratorIdleAfterMb)} |`,
+    `| worker process RSS at its largest, median (max) of ${m.runs * m.agents} | ${f0(m.workerRssMb.median)} (${f0(m.workerRssMb.max)}) |`,
+    `| worker process PSS (shared pages divided among sharers), median (max) | ${f0(m.workerPssMb.median)} (${f0(m.workerPssMb.max)}) |`,
+    `| worker process USS (pages only it holds), median (max) | ${f0(m.workerUssMb.median)} (${f0(m.workerUssMb.max)}) |`,
+    `| for comparison: Claude Code and \`claude mcp serve\` beneath each worker (the floor), median | ${f0(m.claudeRssMb.median)} |`,
+    '',
+    `### API at scale (${r.api.runs} finished runs on disk)`,
+    '',
+    '| request | p50 / p99 (ms) | max (ms) |',
+    '| --- | --: | --: |',
+    `| \`GET /healthz\` (the machine's own noise) | ${pct(r.api.health)} | ${f1(r.api.health.max)} |`,
+    `| \`GET /api/runs\` (first page, 50 runs) | ${pct(r.api.listFirstPage)} | ${f1(r.api.listFirstPage.max)} |`,
+    `| \`GET /api/runs?cursor=…\` (every page in turn) | ${pct(r.api.listAllPages)} | ${f1(r.api.listAllPages.max)} |`,
+    `| \`GET /api/runs/:id\` | ${pct(r.api.getOne)} | ${f1(r.api.getOne.max)} |`,
+    '',
+    `Start-up, median (min–max) of ${r.api.listenMs.count}: listening after ${range(r.api.listenMs, f0)} ms; ` +
+      `first \`GET /api/runs\` answered after ${range(r.api.firstListMs, f0)} ms; ` +
+      `every run on disk checked after ${range(r.api.adoptedMs, f0)} ms.`,
+    '',
+    `### Live latency (${r.live.agents} agents, ${r.live.latencyMs.count} messages)`,
+    '',
+    `Transcript line written → SSE client: p50 ${f1(r.live.latencyMs.p50)} ms, p99 ${f1(r.live.latencyMs.p99)} ms, ` +
+      `max ${f1(r.live.latencyMs.max)} ms.`,
+    '',
+    '### Targets',
+    '',
+    '| target | limit | result | |',
+    '| --- | --: | --: | --- |',
+    ...targets(r).map((t) => `| ${t.what} | ${t.target} | ${t.result} | ${t.met ? 'met' : '**missed**'} |`),
+  ];
+  return lines.join('\n');
+}
+
+const SKELETON = `# Benchmarks
+
+${START}
+${END}
+`;
+
+/** Puts the results between the markers of BENCHMARKS.md, keeping the hand-written text around them. */
+export async function writeResults(path: string, markdown: string): Promise<void> {
+  const current = await readFile(path, 'utf8').catch(() => SKELETON);
+  const start = current.indexOf(START);
+  const end = current.indexOf(END);
+  const base = start === -1 || end < start ? SKELETON : current;
+  const a = base.indexOf(START) + START.length;
+  const b = base.indexOf(END);
+  await writeFile(path, `${base.slice(0, a)}\n\n${markdown}\n\n${base.slice(b)}`);
+}

@@ -1,0 +1,35 @@
+/** What one `npm run bench` measures, and how much of it. `BENCH_QUICK=1` is a short run for development. */
+export interface BenchSettings {
+  quick: boolean;
+  /** Agents per run in the overhead comparison. */
+  agentCounts: number[];
+  /** Interleaved floor/fanout pairs for a given agent count. */
+  repeats: (agents: number) => number;
+  /** The scripted model's delay before every answer (stands in for the model's own time). */
+  responseDelayMs: number;
+  /** Finished runs faked on disk for the API-at-scale measurements. */
+  fakeRuns: number;
+  /** Requests per API latency measurement. */
+  apiRequests: number;
+  /** Orchestrator start-ups timed with the fake runs on disk. */
+  startups: number;
+  /** Agents in the run whose live events are timed. */
+  liveAgents: number;
+}
+
+export function loadSettings(env: NodeJS.ProcessEnv): BenchSettings {
+  const quick = env['BENCH_QUICK'] === '1';
+  const delay = Number(env['BENCH_DELAY_MS'] ?? 1000);
+  if (!Number.isInteger(delay) || delay < 0) throw new Error('BENCH_DELAY_MS: must be an integer ≥ 0');
+  return {
+    quick,
+    agentCounts: quick ? [1, 4] : [1, 4, 8, 16],
+    // Fewer pairs where one pair takes minutes: 16 agents are CPU-bound on 2 cores.
+    repeats: (agents) => (quick ? 2 : agents >= 8 ? 3 : 4),
+    responseDelayMs: delay,
+    fakeRuns: 1000,
+    apiRequests: quick ? 200 : 1000,
+    startups: quick ? 2 : 5,
+    liveAgents: quick ? 2 : 8,
+  };
+}
