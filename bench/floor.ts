@@ -1,8 +1,8 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { query, type SDKResultMessage } from '@anthropic-ai/claude-agent-sdk';
+import { query, type SDKResultMessage, type SpawnOptions } from '@anthropic-ai/claude-agent-sdk';
 import { TEST_MODEL, claudeEnvFor, type ScriptedModel } from '@fanout/test-utils';
 import { bundledClaudeBinary } from '@fanout/worker';
 import { WORK_PROMPT } from './agent-script.js';
@@ -12,6 +12,11 @@ import { WORK_PROMPT } from './agent-script.js';
  * this one process, in N worktrees made beforehand, with the options the worker uses (cwd, bypassed
  * permissions, Claude Code's system prompt, `claude mcp serve` always loaded, no settings, one
  * CLAUDE_CONFIG_DIR per agent), each followed by a commit of whatever is left, like the worker's last step.
+ *
+ * Each agent's Claude Code starts in a session of its own, as it would in its own terminal, and as each
+ * fanout worker does: Linux schedules sessions as groups (autogroup) with a fair share each, so agents
+ * that shared one session would get one share between them on a busy machine, and the floor would lose
+ * to fanout for that reason alone.
  */
 
 const run = promisify(execFile);
@@ -64,6 +69,17 @@ function commitInstruction(branch: string): string {
   ].join(' ');
 }
 
+/** Claude Code started as the SDK would, but in a new session (a terminal of its own). */
+function spawnInOwnSession(options: SpawnOptions) {
+  return spawn(options.command, options.args, {
+    cwd: options.cwd,
+    env: options.env,
+    signal: options.signal,
+    stdio: ['pipe', 'pipe', 'ignore'],
+    detached: true,
+  });
+}
+
 /** One agent: the query to its end, then `git add -A` and a commit when anything is left. */
 async function floorAgent(
   model: ScriptedModel,
@@ -90,6 +106,7 @@ async function floorAgent(
       },
       strictMcpConfig: true,
       settingSources: [],
+      spawnClaudeCodeProcess: spawnInOwnSession,
       env: {
         ...process.env,
         ...claudeEnvFor(model),
