@@ -107,6 +107,8 @@ async function floorAgent(
       strictMcpConfig: true,
       settingSources: [],
       spawnClaudeCodeProcess: spawnInOwnSession,
+      // What the SDK does when it starts Claude Code itself (as the worker's does); said, so it does not warn.
+      mcpServersDelivery: 'argv',
       env: {
         ...process.env,
         ...claudeEnvFor(model),
