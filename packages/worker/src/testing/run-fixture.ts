@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WORKER_ENV, newRunId, runPathsAt, type RunFile, type RunPaths } from '@fanout/shared';
-import { execa } from 'execa';
+import { runGit } from '../run-git.js';
 
 /** A real run directory in a temp dir, laid out as the orchestrator makes it. Test fixture only. */
 export interface RunFixture {
@@ -41,10 +41,13 @@ export async function createRunFixture(options: RunFixtureOptions = {}): Promise
   const paths = runPathsAt(runDir);
   const agents = options.agents ?? 1;
   await mkdir(paths.meta, { recursive: true });
-  const git = async (cwd: string, ...args: string[]) =>
-    String((await execa('git', args, { cwd, env: IDENTITY })).stdout).trim();
+  const git = async (cwd: string, ...args: string[]) => {
+    const result = await runGit(cwd, args, { env: IDENTITY });
+    if (result.exitCode !== 0) throw new Error(`git ${args.join(' ')} failed: ${result.stderr}`);
+    return result.stdout.trim();
+  };
 
-  await execa('git', ['init', '-q', '-b', 'main', paths.repo]);
+  await git(root, 'init', '-q', '-b', 'main', paths.repo);
   await git(paths.repo, 'config', 'gc.auto', '0');
   await git(paths.repo, '-c', 'commit.gpgsign=false', 'commit', '-q', '--allow-empty', '-m', 'Start');
   const baseCommit = await git(paths.repo, 'rev-parse', 'HEAD');
