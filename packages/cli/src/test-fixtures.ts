@@ -16,6 +16,7 @@ export function agentFixture(overrides: Partial<Agent> = {}): Agent {
     costUsd: null,
     numTurns: 0,
     activity: null,
+    check: null,
     ...overrides,
   };
 }
@@ -29,6 +30,7 @@ export function runFixture(overrides: Partial<Run> = {}): Run {
     status: 'queued',
     baseCommit: 'a'.repeat(40),
     model: 'claude-sonnet-4-5',
+    check: null,
     cancelRequested: false,
     finishedAt: null,
     costUsd: null,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkResultSchema } from './check.js';
 import { agentErrorSchema, diffStatSchema, usageSchema } from './run.js';
 
 /**
@@ -71,6 +72,8 @@ export const runFileSchema = z.object({
   baseCommit: z.string(),
   maxTurns: z.number().int().nullable(),
   timeoutSeconds: z.number().int(),
+  /** The shell command run in each worktree after its agent stops; absent in runs made before checks. */
+  check: z.string().nullable().default(null),
   /** The absolute path of the run directory, the same on every host and pod that mounts it. */
   runDir: z.string(),
 });
@@ -117,6 +120,8 @@ export const resultFileSchema = z.object({
   costUsd: z.number().nullable(),
   numTurns: z.number().int(),
   error: agentErrorSchema.optional(),
+  /** The outcome of the run's check; absent when the run has none or the agent was cancelled. */
+  check: checkResultSchema.optional(),
   /** Who wrote it: the worker itself, or an orchestrator replica that found the worker gone. */
   writtenBy: z.enum(['worker', 'orchestrator']),
 });

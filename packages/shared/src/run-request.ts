@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_CHECK_CHARS } from './check.js';
 
 export const MAX_PROMPT_CHARS = 100_000;
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -45,6 +46,12 @@ export function runRequestSchema(maxAgents: number) {
         .int({ error: 'must be an integer from 10 to 604800' })
         .min(10, { error: 'must be an integer from 10 to 604800' })
         .max(604_800, { error: 'must be an integer from 10 to 604800' })
+        .optional(),
+      check: z
+        .string({ error: 'must be a string' })
+        .trim()
+        .min(1, { error: 'must not be empty' })
+        .max(MAX_CHECK_CHARS, { error: `must be at most ${MAX_CHECK_CHARS} characters` })
         .optional(),
     })
     .strict()

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkResultSchema } from './check.js';
 
 export const AGENT_STATUSES = ['queued', 'starting', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 export const agentStatusSchema = z.enum(AGENT_STATUSES);
@@ -70,6 +71,8 @@ export const agentSchema = z.object({
   /** What the agent is doing now (e.g. "Bash: npm test"), while it runs. */
   activity: z.string().nullable(),
   error: agentErrorSchema.optional(),
+  /** The outcome of the run's check once the agent has finished; null while none is recorded. */
+  check: checkResultSchema.nullable(),
 });
 export type Agent = z.infer<typeof agentSchema>;
 
@@ -80,6 +83,8 @@ export const runSchema = z.object({
   status: runStatusSchema,
   baseCommit: z.string(),
   model: z.string().nullable(),
+  /** The check command run after each agent, or null. */
+  check: z.string().nullable(),
   cancelRequested: z.boolean(),
   finishedAt: z.string().nullable(),
   costUsd: z.number().nullable(),

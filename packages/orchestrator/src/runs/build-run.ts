@@ -51,6 +51,7 @@ export function buildAgent(run: RunFile, index: number, files: AgentFiles): Agen
       numTurns: result.numTurns,
       activity: null,
       ...(result.error ? { error: result.error } : {}),
+      check: result.check ?? null,
     };
   }
   return {
@@ -64,6 +65,7 @@ export function buildAgent(run: RunFile, index: number, files: AgentFiles): Agen
     costUsd: state?.costUsd ?? null,
     numTurns: state?.numTurns ?? 0,
     activity: state?.activity ?? (launch ? 'Starting…' : null),
+    check: null,
   };
 }
 
@@ -82,6 +84,7 @@ export function buildRun(run: RunFile, cancelRequested: boolean, agents: readonl
     status,
     baseCommit: run.baseCommit,
     model: run.model,
+    check: run.check,
     cancelRequested,
     finishedAt: isFinalRunStatus(status) ? (finished.sort().at(-1) ?? null) : null,
     costUsd: costs.length ? costs.reduce((a, b) => a + b, 0) : null,

@@ -63,6 +63,7 @@ export async function createRun(request: RunRequest, deps: CreateRunDeps): Promi
       baseCommit,
       maxTurns: request.maxTurns ?? null,
       timeoutSeconds: request.timeoutSeconds ?? deps.defaultTimeoutSeconds,
+      check: request.check ?? null,
       runDir: paths.root,
     };
     await writeJsonAtomic(paths.runJson, file);

@@ -16,6 +16,7 @@ export function makeAgent(index: number, overrides: Partial<Agent> = {}): Agent 
     costUsd: null,
     numTurns: 0,
     activity: null,
+    check: null,
     ...overrides,
   };
 }
@@ -28,6 +29,7 @@ export function makeRun(agents = 2, overrides: Partial<Run> = {}): Run {
     status: 'queued',
     baseCommit: 'abcdef0123456789abcdef0123456789abcdef01',
     model: null,
+    check: null,
     cancelRequested: false,
     finishedAt: null,
     costUsd: null,

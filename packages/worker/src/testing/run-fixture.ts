@@ -25,6 +25,7 @@ export interface RunFixtureOptions {
   model?: string | null;
   maxTurns?: number | null;
   timeoutSeconds?: number;
+  check?: string | null;
 }
 
 const IDENTITY = {
@@ -67,6 +68,7 @@ export async function createRunFixture(options: RunFixtureOptions = {}): Promise
     baseCommit,
     maxTurns: options.maxTurns ?? null,
     timeoutSeconds: options.timeoutSeconds ?? 600,
+    check: options.check ?? null,
     runDir,
   };
   await writeFile(paths.runJson, JSON.stringify(run, null, 2) + '\n');

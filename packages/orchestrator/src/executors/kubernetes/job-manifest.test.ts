@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WORKER_ENV } from '@fanout/shared';
+import { CHECK_TIMEOUT_SECONDS, WORKER_ENV } from '@fanout/shared';
 import {
   DEFAULT_JOB_SETTINGS,
   LABELS,
@@ -20,7 +20,12 @@ const settings: JobSettings = {
   storageRoot: '/mnt/claude-output',
   workerEnv: { ANTHROPIC_BASE_URL: 'http://gateway:8080', HOME: '/root' },
 };
-const run: JobRun = { id: RUN_ID, runDir: `/mnt/claude-output/run-${RUN_ID}`, timeoutSeconds: 1800 };
+const run: JobRun = {
+  id: RUN_ID,
+  runDir: `/mnt/claude-output/run-${RUN_ID}`,
+  timeoutSeconds: 1800,
+  check: null,
+};
 
 function build(index = 2, s: JobSettings = settings) {
   return buildAgentJob(run, index, s);
@@ -67,6 +72,11 @@ describe('buildAgentJob', () => {
     expect(rules.map((r) => r.action)).toEqual(['FailJob', 'FailJob']);
     expect(rules[0]?.onPodConditions).toEqual([{ type: 'DisruptionTarget', status: 'True' }]);
     expect(rules[1]?.onExitCodes).toEqual({ containerName: 'worker', operator: 'NotIn', values: [0] });
+  });
+
+  it("gives a run with a check the check's time on top of the deadline", () => {
+    const spec = buildAgentJob({ ...run, check: 'npm test' }, 2, settings).spec;
+    expect(spec?.activeDeadlineSeconds).toBe(1800 + CHECK_TIMEOUT_SECONDS + settings.deadlineMarginSeconds);
   });
 
   it('meets the restricted Pod Security profile with a read-only root file system', () => {

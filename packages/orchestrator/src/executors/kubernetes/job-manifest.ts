@@ -1,6 +1,13 @@
 import { posix } from 'node:path';
 import type { V1EnvVar, V1Job, V1PodSecurityContext, V1SecurityContext } from '@kubernetes/client-node';
-import { WORKER_ENV, agentBranch, runDirName, runPaths, type RunFile } from '@fanout/shared';
+import {
+  WORKER_ENV,
+  agentBranch,
+  checkTimeLimitSeconds,
+  runDirName,
+  runPaths,
+  type RunFile,
+} from '@fanout/shared';
 
 /**
  * The batch/v1 Job of one agent, built as plain data so it can be checked without a cluster.
@@ -110,7 +117,7 @@ export const RESTRICTED_CONTAINER_SECURITY: V1SecurityContext = {
   seccompProfile: { type: 'RuntimeDefault' },
 };
 
-export type JobRun = Pick<RunFile, 'id' | 'runDir' | 'timeoutSeconds'>;
+export type JobRun = Pick<RunFile, 'id' | 'runDir' | 'timeoutSeconds' | 'check'>;
 
 /** The Job that runs agent `index` of `run`. Pure: same input, same manifest. */
 export function buildAgentJob(run: JobRun, index: number, settings: JobSettings): V1Job {
@@ -171,7 +178,8 @@ export function buildAgentJob(run: JobRun, index: number, settings: JobSettings)
       parallelism: 1,
       // One attempt: a second worker on a worktree the first one already changed would not know it.
       backoffLimit: 0,
-      activeDeadlineSeconds: run.timeoutSeconds + settings.deadlineMarginSeconds,
+      // The worker stops its agent at timeoutSeconds and its check after the check's own time limit.
+      activeDeadlineSeconds: run.timeoutSeconds + checkTimeLimitSeconds(run) + settings.deadlineMarginSeconds,
       ttlSecondsAfterFinished: settings.ttlSecondsAfterFinished,
       podFailurePolicy: {
         rules: [

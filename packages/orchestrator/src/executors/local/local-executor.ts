@@ -5,6 +5,7 @@ import {
   WORKER_ENV,
   agentBranch,
   cancelFileSchema,
+  checkTimeLimitSeconds,
   launchFileSchema,
   resultFileSchema,
   runPathsAt,
@@ -223,7 +224,8 @@ export class LocalExecutor implements Executor {
 
   /** The worker enforces the run's timeout itself; this is the backstop if it cannot. */
   private armDeadline(slot: Slot, startedAt = this.now().getTime()): void {
-    const backstop = (slot.run.timeoutSeconds + 30) * 1000 + this.deps.killGraceMs;
+    const backstop =
+      (slot.run.timeoutSeconds + checkTimeLimitSeconds(slot.run) + 30) * 1000 + this.deps.killGraceMs;
     const remaining = Math.max(0, startedAt + backstop - this.now().getTime());
     slot.timers.push(
       setTimeout(() => {
