@@ -19,6 +19,11 @@ function stringField(input: unknown, ...keys: string[]): string | null {
   return null;
 }
 
+/** "Check: npm test": the run's check is running. */
+export function describeCheck(command: string): string {
+  return shorten(`Check: ${command}`);
+}
+
 /** "Write src/a.ts", "Bash: npm test", … for one tool call; paths are shown relative to the worktree. */
 export function describeToolUse(name: string, input: unknown, worktree: string): string {
   // MCP tools are named mcp__<server>__<tool>; `claude mcp serve` offers the same tools as Claude Code.

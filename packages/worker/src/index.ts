@@ -18,7 +18,8 @@ export {
   type SaveReason,
   type StopCause,
 } from './outcome.js';
-export { describeActivity } from './activity.js';
+export { describeActivity, describeCheck } from './activity.js';
+export { runCheck, type CheckOptions } from './run-check.js';
 export { bundledClaudeBinary } from './claude-binary.js';
 export { killWorktreeProcesses, findProcessesIn, type KillOptions } from './worktree-processes.js';
 export {

@@ -9,17 +9,21 @@ import type {
   query as sdkQuery,
 } from '@anthropic-ai/claude-agent-sdk';
 import {
+  CHECK_TIMEOUT_SECONDS,
   ZERO_USAGE,
   resultFileSchema,
   runPathsAt,
   type AgentPaths,
+  type CheckResult,
   type DiffStat,
   type ResultFile,
   type RunFile,
 } from '@fanout/shared';
+import { describeCheck } from './activity.js';
 import { AgentStateWriter } from './agent-state.js';
 import { fileExists, writeJsonOnce } from './atomic-file.js';
 import { watchCancelFile } from './cancel-watch.js';
+import { runCheckPhase } from './check-phase.js';
 import { bundledClaudeBinary } from './claude-binary.js';
 import { ConfigError, parseWorkerConfig, type WorkerConfig } from './config.js';
 import { SAVE_REASONS, currentBranch, diffStat, headCommit, saveUncommittedWork } from './git-commit.js';
@@ -45,6 +49,8 @@ export interface WorkerTiming {
   /** Least time between two state.json writes, and the heartbeat. */
   stateIntervalMs: number;
   heartbeatMs: number;
+  /** How long the run's check may run. */
+  checkTimeoutMs: number;
 }
 
 export const DEFAULT_TIMING: WorkerTiming = {
@@ -53,6 +59,7 @@ export const DEFAULT_TIMING: WorkerTiming = {
   killGraceMs: 2_000,
   stateIntervalMs: 250,
   heartbeatMs: 5_000,
+  checkTimeoutMs: CHECK_TIMEOUT_SECONDS * 1000,
 };
 
 /** What the worker takes from its surroundings; tests pass their own. */
@@ -88,10 +95,11 @@ function processSignals(handler: (signal: string) => void): () => void {
   };
 }
 
-/** The first reason to stop wins; stopping aborts the query. */
+/** The first reason to stop wins; stopping aborts the query. Listeners hear of every request. */
 class StopRequest {
   readonly controller = new AbortController();
   cause: StopCause | null = null;
+  private readonly listeners = new Set<() => void>();
   private readonly stopped: Promise<void>;
   private resolveStopped!: () => void;
 
@@ -100,10 +108,17 @@ class StopRequest {
   }
 
   request(cause: StopCause): void {
+    for (const listener of this.listeners) listener();
     if (this.cause) return;
     this.cause = cause;
     this.controller.abort(new Error(cause === 'timeout' ? 'fanout: timed out' : 'fanout: cancelled'));
     this.resolveStopped();
+  }
+
+  /** Calls `listener` on every later request, even once the agent has stopped; returns an unsubscribe. */
+  onRequest(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** Resolves when a stop is requested. */
@@ -271,6 +286,23 @@ async function runAgent(ctx: AgentContext): Promise<number> {
   tracker.setActivity('Saving work');
   state.update(tracker.snapshot());
   const saved = await saveWork(config, run, outcome, timing.killGraceMs, log);
+  // After the final commit, so nothing the check writes is committed; not for an agent that was cancelled.
+  let check: CheckResult | null = null;
+  if (run.check !== null && outcome.status !== 'cancelled') {
+    tracker.setActivity(describeCheck(run.check));
+    state.update(tracker.snapshot());
+    check = await runCheckPhase({
+      command: run.check,
+      worktree: config.worktree,
+      env: ctx.deps.env,
+      cancelPath: ctx.cancelPath,
+      cancelPollMs: timing.cancelPollMs,
+      timeoutMs: timing.checkTimeoutMs,
+      killGraceMs: timing.killGraceMs,
+      onStopSignal: (listener) => stop.onRequest(listener),
+      log,
+    });
+  }
   await transcript?.close().catch((error: unknown) => {
     log.warn('could not close the transcript', { error: errorMessage(error) });
   });
@@ -286,6 +318,7 @@ async function runAgent(ctx: AgentContext): Promise<number> {
     costUsd: progress.costUsd,
     numTurns: progress.numTurns,
     ...(outcome.error ? { error: outcome.error } : {}),
+    ...(check ? { check } : {}),
     writtenBy: 'worker',
   });
   return recorded ? EXIT_RECORDED : EXIT_FAILED;

@@ -175,6 +175,64 @@ describe('fanout-worker with the real Claude Code', () => {
     expect(result.diffStat).toEqual({ files: 1, insertions: 3, deletions: 0 });
   });
 
+  it(
+    'runs the check after the final commit and records it, without committing its output',
+    { timeout: 60_000 },
+    async () => {
+      const { model, fixture, worktree, agent } = await setup(
+        (w) => [write(join(w, 'hello.txt'), 'hello\n'), { kind: 'text', text: 'Done.' }],
+        { check: 'test -f hello.txt && echo checked | tee check-output.txt && echo oops >&2 && exit 4' },
+      );
+      const worker = startWorker(fixture, model);
+
+      expect(await worker.exited, worker.output()).toBe(0);
+      const result = await readResult(agent.result);
+      // A failing check leaves the agent's own outcome alone.
+      expect(result.status).toBe('succeeded');
+      expect(result.check).toMatchObject({ status: 'failed', exitCode: 4 });
+      expect(result.check?.message).toBeUndefined();
+      // stdout and stderr both, in whichever order they arrived.
+      expect(result.check?.output).toContain('checked\n');
+      expect(result.check?.output).toContain('oops\n');
+      expect(result.check?.output.length).toBe('checked\noops\n'.length);
+      // The work is committed before the check; what the check wrote is left in the worktree, uncommitted.
+      expect(result.commit).toBe(await fixture.git(0, 'rev-parse', 'agent-0'));
+      expect(await fixture.git(0, 'ls-tree', '--name-only', 'agent-0')).toBe('hello.txt');
+      expect(existsSync(join(worktree, 'check-output.txt'))).toBe(true);
+      expect(await fixture.git(0, 'status', '--porcelain')).toBe('?? check-output.txt');
+      expect(worker.output()).toContain('"msg":"check finished"');
+    },
+  );
+
+  it(
+    'shows the check as the activity, and stops it with an error on cancel',
+    { timeout: 60_000 },
+    async () => {
+      const { model, fixture, worktree, agent } = await setup(
+        (w) => [write(join(w, 'hello.txt'), 'hello\n'), { kind: 'text', text: 'Done.' }],
+        { check: 'echo waiting; sleep 60' },
+      );
+      const worker = startWorker(fixture, model);
+      const activity = async () =>
+        stateFileSchema.parse(JSON.parse(await readFile(agent.state, 'utf8').catch(() => '{}'))).activity;
+      await expect
+        .poll(() => activity().catch(() => null), { timeout: 30_000 })
+        .toBe('Check: echo waiting; sleep 60');
+
+      await writeFile(fixture.paths.cancel, JSON.stringify({ requestedAt: new Date().toISOString() }));
+      expect(await worker.exited, worker.output()).toBe(0);
+      const result = await readResult(agent.result);
+      expect(result.status).toBe('succeeded');
+      expect(result.check).toMatchObject({
+        status: 'error',
+        exitCode: null,
+        message: 'cancelled',
+        output: 'waiting\n',
+      });
+      expect(await findProcessesIn(worktree)).toEqual([]);
+    },
+  );
+
   it('records a model error with what the service said', { timeout: 60_000 }, async () => {
     const { model, fixture, agent } = await setup(() => [
       { kind: 'error', status: 400, message: 'scripted refusal: this request is not allowed' },
@@ -246,11 +304,11 @@ describe('fanout-worker with the real Claude Code', () => {
     },
   );
 
-  it('stops when cancel.json appears', { timeout: 60_000 }, async () => {
-    const { model, fixture, agent } = await setup((w) => [
-      write(join(w, 'draft.txt'), 'draft\n'),
-      { kind: 'hang', ms: 120_000 },
-    ]);
+  it('stops when cancel.json appears, and runs no check', { timeout: 60_000 }, async () => {
+    const { model, fixture, worktree, agent } = await setup(
+      (w) => [write(join(w, 'draft.txt'), 'draft\n'), { kind: 'hang', ms: 120_000 }],
+      { check: 'touch checked.txt' },
+    );
     const worker = startWorker(fixture, model);
     await expect.poll(() => waitingOnStep(model, 1), { timeout: 30_000 }).toBe(true);
 
@@ -259,6 +317,8 @@ describe('fanout-worker with the real Claude Code', () => {
     const result = await readResult(agent.result);
     expect(result).toMatchObject({ status: 'cancelled', error: { code: 'cancelled' } });
     expect(await fixture.git(0, 'show', 'agent-0:draft.txt')).toBe('draft');
+    expect(result.check).toBeUndefined();
+    expect(existsSync(join(worktree, 'checked.txt'))).toBe(false);
   });
 
   it('fails with timeout when its own deadline passes', { timeout: 60_000 }, async () => {

@@ -1,0 +1,68 @@
+import type { CheckResult } from '@fanout/shared';
+import { fileExists } from './atomic-file.js';
+import { watchCancelFile } from './cancel-watch.js';
+import { errorMessage, type Logger } from './logger.js';
+import { runCheck } from './run-check.js';
+import { killWorktreeProcesses } from './worktree-processes.js';
+
+export interface CheckPhaseOptions {
+  command: string;
+  worktree: string;
+  env: NodeJS.ProcessEnv;
+  /** meta/cancel.json: when it appears, the check is stopped (`error`, "cancelled"). */
+  cancelPath: string;
+  cancelPollMs: number;
+  timeoutMs: number;
+  killGraceMs: number;
+  /** Subscribes to the worker's stop signals (SIGTERM, SIGINT); returns an unsubscribe. */
+  onStopSignal: (listener: () => void) => () => void;
+  log: Logger;
+}
+
+/**
+ * The run's check for one agent, after its work is committed: runs it (see runCheck) unless the run was
+ * cancelled meanwhile, stops it on a cancel or a stop signal, and then ends whatever it left running in
+ * the worktree. What it writes into the worktree stays uncommitted.
+ */
+export async function runCheckPhase(options: CheckPhaseOptions): Promise<CheckResult> {
+  const { log } = options;
+  const abort = new AbortController();
+  const cancel = (why: string) => {
+    if (!abort.signal.aborted) log.info('stopping the check', { why });
+    abort.abort(why);
+  };
+  if (await fileExists(options.cancelPath)) cancel('cancelled');
+  const watch = watchCancelFile(options.cancelPath, options.cancelPollMs, () => cancel('cancelled'));
+  const unsubscribe = options.onStopSignal(() => {
+    void fileExists(options.cancelPath).then((found) =>
+      cancel(found ? 'cancelled' : 'stopped: the worker was told to stop'),
+    );
+  });
+  try {
+    if (!abort.signal.aborted) log.info('running the check', { command: options.command });
+    const result = await runCheck({
+      command: options.command,
+      cwd: options.worktree,
+      env: options.env,
+      timeoutMs: options.timeoutMs,
+      signal: abort.signal,
+      killGraceMs: options.killGraceMs,
+    });
+    log.info('check finished', {
+      status: result.status,
+      exitCode: result.exitCode,
+      durationMs: result.durationMs,
+      ...(result.message ? { message: result.message } : {}),
+    });
+    return result;
+  } finally {
+    watch.stop();
+    unsubscribe();
+    try {
+      const killed = await killWorktreeProcesses(options.worktree, { graceMs: options.killGraceMs });
+      if (killed.length > 0) log.info('ended processes the check left in the worktree', { pids: killed });
+    } catch (error) {
+      log.error('could not scan for processes in the worktree', { error: errorMessage(error) });
+    }
+  }
+}
