@@ -181,6 +181,33 @@ describe('fanout command line', () => {
     expect(out).not.toContain('\u001b[');
   });
 
+  it("runs with --check: sends the command and shows each agent's check in the final table", async () => {
+    const requests: unknown[] = [];
+    const check = (status: 'passed' | 'failed', exitCode: number) => ({
+      status,
+      exitCode,
+      durationMs: 40,
+      output: '',
+    });
+    const final = runFixture({
+      status: 'succeeded',
+      check: 'npm test',
+      finishedAt: '2025-01-01T12:00:10Z',
+      agents: [
+        { ...finishedAgent(0, 'succeeded'), check: check('passed', 0) },
+        { ...finishedAgent(1, 'succeeded'), check: check('failed', 1) },
+      ],
+    });
+    const url = await fakeServer(runRoutes(final, requests));
+    const captured = captureIo();
+    expect(await main(['run', 'x', '-n', '2', '--check', 'npm test', '--server', url], captured.io)).toBe(0);
+    expect(requests).toEqual([{ prompt: 'x', agents: 2, check: 'npm test' }]);
+    const out = captured.stdout();
+    expect(out).toMatch(/^BRANCH +STATUS +FILES +\+\/- +TURNS +COST +TIME +CHECK +ERROR$/m);
+    expect(out).toMatch(/^agent-0 +succeeded .* passed$/m);
+    expect(out).toMatch(/^agent-1 +succeeded .* failed$/m);
+  });
+
   it('runs with --json: only the final run on stdout; exit 1 when an agent failed', async () => {
     const final = runFixture({
       status: 'partial',

@@ -61,6 +61,10 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .option('--base-ref <ref>', 'branch, tag or commit of --base-repo to start from (default: its HEAD)')
     .option('--max-turns <n>', 'most turns each agent may take')
     .option('--timeout <seconds>', 'stop each agent after this long')
+    .option(
+      '--check <command>',
+      "shell command run in each agent's worktree after it stops (e.g. 'npm test')",
+    )
     .option('-d, --detach', 'create the run and return without following it')
     .addHelpText(
       'after',

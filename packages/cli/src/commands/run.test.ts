@@ -28,6 +28,14 @@ describe('buildRunRequest', () => {
     );
   });
 
+  it('passes --check on as the check command', () => {
+    expect(buildRunRequest('p', { agents: '1', check: 'npm test' }, '/')).toEqual({
+      prompt: 'p',
+      agents: 1,
+      check: 'npm test',
+    });
+  });
+
   it('refuses numbers that are not integers, naming the API field', () => {
     expect(() => buildRunRequest('p', { agents: 'three' }, '/')).toThrow(
       'agents: must be an integer (got "three")',

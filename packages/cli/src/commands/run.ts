@@ -14,6 +14,7 @@ export interface RunFlags {
   baseRef?: string | undefined;
   maxTurns?: string | undefined;
   timeout?: string | undefined;
+  check?: string | undefined;
   detach?: boolean | undefined;
 }
 
@@ -31,6 +32,7 @@ export function buildRunRequest(prompt: string, flags: RunFlags, cwd: string): R
   if (flags.baseRef !== undefined) request.baseRef = flags.baseRef;
   if (flags.maxTurns !== undefined) request.maxTurns = parseInteger('maxTurns', flags.maxTurns);
   if (flags.timeout !== undefined) request.timeoutSeconds = parseInteger('timeoutSeconds', flags.timeout);
+  if (flags.check !== undefined) request.check = flags.check;
   return request;
 }
 

@@ -46,6 +46,48 @@ describe('agents table', () => {
     ]);
   });
 
+  it("shows each agent's check in a CHECK column when the run has a check", () => {
+    const checked = runFixture({
+      ...finished,
+      check: 'npm test',
+      agents: [
+        agentFixture({
+          ...finished.agents[0],
+          check: { status: 'passed', exitCode: 0, durationMs: 5, output: '' },
+        }),
+        agentFixture({ ...finished.agents[1], check: null }),
+        agentFixture({
+          index: 2,
+          status: 'succeeded',
+          check: { status: 'failed', exitCode: 1, durationMs: 5, output: 'FAIL' },
+        }),
+        agentFixture({
+          index: 3,
+          status: 'succeeded',
+          check: {
+            status: 'error',
+            exitCode: null,
+            durationMs: 5,
+            output: '',
+            message: 'timed out after 600 s',
+          },
+        }),
+      ],
+    });
+    const lines = agentsTable(checked, plain, now).split('\n');
+    expect(lines[0]).toBe('BRANCH   STATUS     FILES     +/-  TURNS     COST  TIME  CHECK   ERROR');
+    const at = lines[0]!.indexOf('CHECK');
+    expect(lines.slice(1).map((line) => line.slice(at, at + 6).trim())).toEqual([
+      'passed',
+      '–',
+      'failed',
+      'error',
+    ]);
+    expect(lines[2]).toContain('–       model_error: prompt is too long');
+    expect(runDetails(checked, plain, now)).toContain('check        npm test');
+    expect(runDetails(finished, plain, now)).not.toContain('check');
+  });
+
   it('sums the run up in one line', () => {
     expect(runSummaryLine(finished, plain, now)).toBe(
       'run 01jz0000000000000000000000 partial: 1 of 2 agents succeeded, $0.0456, 1m 12s',

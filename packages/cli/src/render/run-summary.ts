@@ -1,10 +1,14 @@
 import type { Run } from '@fanout/shared';
-import { paintStatus, type Colors } from './colors.js';
-import { renderTable } from './table.js';
+import { paintCheckStatus, paintStatus, type Colors } from './colors.js';
+import { renderTable, type Align } from './table.js';
 import { NONE, excerpt, formatAge, formatChanges, formatCost, formatElapsed, formatFiles } from './values.js';
 
-/** The table of a run's agents: branch, status, files, +/-, turns, cost, time, error. */
+/**
+ * The table of a run's agents: branch, status, files, +/-, turns, cost, time, the check's outcome (only
+ * for a run with a check) and the error.
+ */
 export function agentsTable(run: Run, colors: Colors, now: Date, errorWidth = 80): string {
+  const withCheck = run.check !== null;
   const rows = run.agents.map((agent) => [
     agent.branch,
     paintStatus(agent.status, colors),
@@ -13,16 +17,14 @@ export function agentsTable(run: Run, colors: Colors, now: Date, errorWidth = 80
     String(agent.numTurns),
     formatCost(agent.costUsd),
     formatElapsed(agent.startedAt, agent.finishedAt, now),
+    ...(withCheck ? [agent.check ? paintCheckStatus(agent.check.status, colors) : NONE] : []),
     agent.error ? colors.red(excerpt(`${agent.error.code}: ${agent.error.message}`, errorWidth)) : '',
   ]);
-  return renderTable(['BRANCH', 'STATUS', 'FILES', '+/-', 'TURNS', 'COST', 'TIME', 'ERROR'], rows, colors, [
-    'left',
-    'left',
-    'right',
-    'right',
-    'right',
-    'right',
-    'right',
+  const headers = ['BRANCH', 'STATUS', 'FILES', '+/-', 'TURNS', 'COST', 'TIME'];
+  const align: Align[] = ['left', 'left', 'right', 'right', 'right', 'right', 'right'];
+  return renderTable([...headers, ...(withCheck ? ['CHECK'] : []), 'ERROR'], rows, colors, [
+    ...align,
+    ...(withCheck ? (['left'] as const) : []),
     'left',
   ]);
 }
@@ -49,6 +51,7 @@ export function runDetails(run: Run, colors: Colors, now: Date): string {
     ['base commit', run.baseCommit],
     ['cost', formatCost(run.costUsd)],
     ['prompt', excerpt(run.prompt, 200)],
+    ...(run.check !== null ? [['check', excerpt(run.check, 200)] as [string, string]] : []),
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([key, value]) => `${colors.dim(key.padEnd(width))}  ${value}`).join('\n');
