@@ -11,6 +11,7 @@ import {
   MAX_BODY_BYTES,
   invalidField,
   isRunId,
+  mergeRequestSchema,
   runRequestSchema,
   type RunFile,
 } from '@fanout/shared';
@@ -21,6 +22,7 @@ import { diffBetween } from '../git/diff.js';
 import type { Logger } from '../logger.js';
 import { cancelRun } from '../runs/cancel-run.js';
 import { createRun } from '../runs/create-run.js';
+import { mergeAgent } from '../runs/merge-agent.js';
 import type { RunStore } from '../runs/run-store.js';
 import { parseJsonBody } from './parse-body.js';
 import { serveWeb } from './serve-web.js';
@@ -111,27 +113,25 @@ export function createApp(deps: AppDeps): Hono {
     }),
   );
 
-  api.post(
-    '/runs',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new FanoutError('payload_too_large', `request body is larger than ${MAX_BODY_BYTES} bytes`);
-      },
-    }),
-    async (c) => {
-      const request = parseJsonBody(await c.req.text(), requestSchema);
-      const file = await createRun(request, {
-        storage: config.storage,
-        defaultModel: config.model,
-        defaultTimeoutSeconds: config.defaultTimeoutSeconds,
-        now,
-      });
-      logger.info({ run: file.id, agents: file.agents }, 'run created');
-      await executor.launch(file);
-      return c.json(await store.get(file.id), 201);
+  const limitBody = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new FanoutError('payload_too_large', `request body is larger than ${MAX_BODY_BYTES} bytes`);
     },
-  );
+  });
+
+  api.post('/runs', limitBody, async (c) => {
+    const request = parseJsonBody(await c.req.text(), requestSchema);
+    const file = await createRun(request, {
+      storage: config.storage,
+      defaultModel: config.model,
+      defaultTimeoutSeconds: config.defaultTimeoutSeconds,
+      now,
+    });
+    logger.info({ run: file.id, agents: file.agents }, 'run created');
+    await executor.launch(file);
+    return c.json(await store.get(file.id), 201);
+  });
 
   api.get('/runs', async (c) => {
     const limit = queryInt(c, 'limit', 1, 200, 50);
@@ -146,6 +146,18 @@ export function createApp(deps: AppDeps): Hono {
   api.post('/runs/:id/cancel', async (c) => {
     const run = await cancelRun(c.req.param('id'), { store, executor, now });
     return c.json(run, 202);
+  });
+
+  api.post('/runs/:id/merge', limitBody, async (c) => {
+    const id = c.req.param('id');
+    await store.runFile(id);
+    const request = parseJsonBody(await c.req.text(), mergeRequestSchema);
+    const result = await mergeAgent(id, request, { store });
+    logger.info(
+      { run: id, agent: request.agent, into: result.into, changed: result.changed },
+      'agent merged',
+    );
+    return c.json(result);
   });
 
   api.get('/runs/:id/agents/:n/diff', async (c) => {
