@@ -158,6 +158,29 @@ describe('web UI against the real orchestrator, worker and scripted model', () =
     await screenshot(page, 'compare');
   });
 
+  it('merges one agent into main; a second that wrote the same file shows the conflict', async () => {
+    const page = await browser.page();
+    await page.goto(server.url + greetRunPath);
+    const first = page.getByRole('article', { name: 'agent-0' });
+    await first.getByRole('button', { name: 'Merge into main' }).click();
+    const done = first.getByRole('status');
+    await done.waitFor();
+    expect(await done.textContent()).toMatch(/^Merged into main · [0-9a-f]{8}$/);
+
+    const second = page.getByRole('article', { name: 'agent-2' });
+    await second.getByRole('button', { name: 'Merge into main' }).click();
+    const alert = second.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toBe(
+      'agent-2 conflicts with main in 1 file: src/greeting.ts; main is unchanged',
+    );
+    await screenshot(page, 'merge');
+    // The browser logs the refused request itself; that one error is expected, and only that one.
+    const refused = browser.errors.filter((e) => e.includes('responded with a status of 409'));
+    expect(refused).toHaveLength(1);
+    browser.errors.splice(0, browser.errors.length, ...browser.errors.filter((e) => !refused.includes(e)));
+  });
+
   it('is usable at 390 px wide', async () => {
     const page = await browser.page({ width: 390, height: 844 });
     await page.goto(server.url + greetRunPath);

@@ -1,4 +1,4 @@
-import type { Run, RunList } from '@fanout/shared';
+import type { MergeRequest, MergeResult, Run, RunList } from '@fanout/shared';
 import { apiErrorFromResponse, isAbortError, networkError } from './api-error';
 import { DEFAULT_SERVER_CONFIG, parseServerConfig, type ServerConfig } from './server-config';
 
@@ -83,6 +83,14 @@ export function createApiClient(options: ApiClientOptions = {}) {
 
     cancelRun(runId: string): Promise<Run> {
       return json<Run>(`${runPath(runId)}/cancel`, { method: 'POST' });
+    },
+
+    mergeAgent(runId: string, body: MergeRequest): Promise<MergeResult> {
+      return json<MergeResult>(`${runPath(runId)}/merge`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     },
 
     async getDiff(runId: string, agent: number, signal?: AbortSignal): Promise<string> {

@@ -4,6 +4,7 @@ import { Link } from '../router/link';
 import { routeHref } from '../router/routes';
 import { StatusBadge } from '../ui/status-badge';
 import { AgentStats } from './agent-stats';
+import { MergeAgent } from './merge-agent';
 
 function nowLine(agent: Agent): string {
   switch (agent.status) {
@@ -49,6 +50,7 @@ export function AgentCard({ runId, agent, now }: { runId: string; agent: Agent; 
         <Link href={routeHref({ name: 'agent', runId, agent: agent.index, tab: 'diff' })}>Diff</Link>
         {agent.model && <span className="muted">{agent.model}</span>}
       </footer>
+      <MergeAgent runId={runId} agent={agent} />
     </article>
   );
 }

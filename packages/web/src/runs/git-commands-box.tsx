@@ -17,7 +17,8 @@ export function GitCommandsBox({ run }: { run: Run }) {
         <code>{text}</code>
       </pre>
       <p className="hint">
-        Each agent works on its own branch (agent-0, agent-1, …); main is where they all started.
+        Each agent works on its own branch (agent-0, agent-1, …); main is where they all started, until an
+        agent is merged into it.
         {!storage && ' The path assumes the default storage folder (FANOUT_STORAGE).'}
       </p>
     </section>
