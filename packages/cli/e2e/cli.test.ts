@@ -53,6 +53,7 @@ const scripts: Record<string, (agent: number) => Step[]> = {
     { kind: 'error', status: 400, message: 'prompt is too long: 300000 tokens > 200000 maximum' },
   ],
   hangs: () => [{ kind: 'hang', ms: 120_000 }],
+  'same-file': (i) => [write('same.txt', `agent ${i}\n`), text('done')],
 };
 
 let model: ScriptedModel;
@@ -201,6 +202,54 @@ describe('fanout CLI against the real orchestrator, worker and Claude Code', () 
     const again = await fanout(['cancel', id, ...server]);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/^fanout: run .* has already finished \(cancelled\)\n$/);
+  });
+
+  it('merge: merges an agent into main; a conflict exits 1 naming the file and changes nothing', async () => {
+    const created = await fanout([
+      'run',
+      '[same-file] both write same.txt',
+      '-n',
+      '2',
+      '--model',
+      TEST_MODEL,
+      ...server,
+    ]);
+    expect(created.code, created.stdout).toBe(0);
+    const id = runIdIn(created.stdout);
+    const repo = runPaths(orchestrator.storage, id).repo;
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8' }).trim();
+
+    const first = await fanout(['merge', id, 'agent-0', ...server]);
+    expect(first.code, first.stderr).toBe(0);
+    const main = git('rev-parse', 'main');
+    expect(first.stdout).toContain(
+      `merged agent-0 into main of run ${id} (main is now ${main.slice(0, 12)})`,
+    );
+    expect(git('show', 'main:same.txt')).toBe('agent 0');
+
+    const conflict = await fanout(['merge', id, '1', ...server]);
+    expect(conflict.code).toBe(1);
+    expect(conflict.stderr).toBe(
+      'fanout: agent-1 conflicts with main in 1 file: same.txt; main is unchanged\n',
+    );
+    expect(git('rev-parse', 'main')).toBe(main);
+
+    const json = await fanout(['--json', 'merge', id, '0', ...server]);
+    expect(json.code, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual({
+      agent: 0,
+      into: 'main',
+      branch: 'main',
+      commit: main,
+      changed: false,
+    });
+
+    const badTarget = await fanout(['merge', id, '0', '--into', 'trunk', ...server]);
+    expect(badTarget.code).toBe(2);
+    expect(badTarget.stderr).toBe('fanout: into: must be main or base (got "trunk")\n');
+    const noBase = await fanout(['merge', id, '0', '--into', 'base', ...server]);
+    expect(noBase.code).toBe(2);
+    expect(noBase.stderr).toMatch(/^fanout: into: the run did not start from a base repository/);
   });
 
   it('bad input, an unreachable server and an unknown run: one line on stderr, non-zero exit', async () => {

@@ -6,6 +6,7 @@ import type { CommandContext } from './commands/context.js';
 import { diffCommand } from './commands/diff.js';
 import { lsCommand, type LsFlags } from './commands/ls.js';
 import { logsCommand, type LogsFlags } from './commands/logs.js';
+import { mergeCommand, type MergeFlags } from './commands/merge.js';
 import { runCommand, type RunFlags } from './commands/run.js';
 import { showCommand } from './commands/show.js';
 import { DEFAULT_SERVER, resolveGlobalOptions, type GlobalFlags } from './global-options.js';
@@ -116,6 +117,22 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .argument('<run>', 'run id')
     .action(async (run: string, _flags: unknown, command: Command) => {
       setExitCode(await cancelCommand(context(command), run));
+    });
+
+  program
+    .command('merge')
+    .description(
+      "merge a finished agent's branch into the run's main, or into a new branch of the base repository",
+    )
+    .argument('<run>', 'run id')
+    .argument('<agent>', 'agent index (0) or branch (agent-0)')
+    .option(
+      '--into <target>',
+      "main (the run's main branch, default) or base (a new branch fanout/<run>/agent-<n> of the base repository)",
+    )
+    .addHelpText('after', '\nA conflict changes nothing: it exits 1 and names the conflicting files.')
+    .action(async (run: string, agent: string, flags: MergeFlags, command: Command) => {
+      setExitCode(await mergeCommand(context(command), run, agent, flags));
     });
 
   return program;

@@ -1,4 +1,13 @@
-import { runListSchema, runSchema, type Run, type RunList, type RunRequest } from '@fanout/shared';
+import {
+  mergeResultSchema,
+  runListSchema,
+  runSchema,
+  type MergeRequest,
+  type MergeResult,
+  type Run,
+  type RunList,
+  type RunRequest,
+} from '@fanout/shared';
 import { CliError } from '../cli-error.js';
 import { ConnectionError, errorFromNetwork, errorFromResponse } from './api-error.js';
 
@@ -49,6 +58,10 @@ export class ApiClient {
 
   cancelRun(id: string): Promise<Run> {
     return this.json('POST', `/api/runs/${encodeURIComponent(id)}/cancel`, runSchema);
+  }
+
+  mergeAgent(id: string, request: MergeRequest): Promise<MergeResult> {
+    return this.json('POST', `/api/runs/${encodeURIComponent(id)}/merge`, mergeResultSchema, request);
   }
 
   agentDiff(id: string, agent: number): Promise<string> {
