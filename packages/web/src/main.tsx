@@ -1,6 +1,7 @@
 import 'react-diff-view/style/index.css';
 import './app.css';
 import './runs/runs.css';
+import './runs/check.css';
 import './agents/agents.css';
 import './diff/diff.css';
 import { StrictMode } from 'react';

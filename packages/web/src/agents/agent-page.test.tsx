@@ -57,6 +57,30 @@ describe('AgentPage', () => {
     expect(screen.getByRole('heading', { name: 'agent-0' })).toBeTruthy();
   });
 
+  it("shows the agent's check with the run's command and its output", async () => {
+    const agent = makeAgent(0, {
+      status: 'succeeded',
+      check: { status: 'failed', exitCode: 1, durationMs: 900, output: 'expected ok.txt\n' },
+    });
+    const run = makeRun(1, { status: 'succeeded', check: 'test -f ok.txt', agents: [agent] });
+    render(
+      <ApiProvider
+        client={createApiClient({
+          fetch: fakeFetch({
+            [`GET ${base}`]: () => json(run),
+            [`GET ${base}/events`]: () => sse([{ event: 'run', id: 'f', data: run }]),
+            [`GET ${base}/agents/0/diff`]: () => new Response(HELLO_DIFF),
+          }).fetch,
+        })}
+      >
+        <AgentPage runId={RUN_ID} agentIndex={0} tab="diff" />
+      </ApiProvider>,
+    );
+    expect((await screen.findByText('check failed')).getAttribute('data-check')).toBe('failed');
+    expect(screen.getByText('$ test -f ok.txt')).toBeTruthy();
+    expect(screen.getByLabelText('Check output (its last 8 KB)').textContent).toBe('expected ok.txt\n');
+  });
+
   it('explains a failure in plain words and shows the diff tab', async () => {
     const failed = makeAgent(0, {
       status: 'failed',

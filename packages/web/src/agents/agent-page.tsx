@@ -8,6 +8,7 @@ import { Link } from '../router/link';
 import { navigate } from '../router/navigation';
 import { routeHref, type AgentTab } from '../router/routes';
 import { AgentStats } from '../runs/agent-stats';
+import { CheckSummary } from '../runs/check-result';
 import { promptTitle } from '../runs/format';
 import { useNow } from '../runs/use-now';
 import { EmptyState, ErrorNotice, Loading } from '../ui/feedback';
@@ -141,6 +142,7 @@ export function AgentPage({ runId, agentIndex, tab }: { runId: string; agentInde
         </div>
         {agent.status === 'running' && agent.activity && <p className="agent-now">{agent.activity}</p>}
         <AgentStats agent={agent} now={now} />
+        <CheckSummary check={agent.check} command={run.check} />
       </header>
       <AgentNav run={run} current={agentIndex} />
       <ConnectionBanner connection={connection} />

@@ -7,6 +7,7 @@ export interface NewRunBody {
   prompt: string;
   agents: number | null;
   model?: string;
+  check?: string;
 }
 
 export interface ApiClientOptions {

@@ -4,6 +4,7 @@ import { Link } from '../router/link';
 import { routeHref } from '../router/routes';
 import { StatusBadge } from '../ui/status-badge';
 import { AgentStats } from './agent-stats';
+import { CheckSummary } from './check-result';
 import { MergeAgent } from './merge-agent';
 
 function nowLine(agent: Agent): string {
@@ -43,6 +44,7 @@ export function AgentCard({ runId, agent, now }: { runId: string; agent: Agent; 
         {nowLine(agent)}
       </p>
       <AgentStats agent={agent} now={now} />
+      <CheckSummary check={agent.check} command={null} />
       <footer>
         <Link href={routeHref({ name: 'agent', runId, agent: agent.index, tab: 'transcript' })}>
           Transcript

@@ -65,6 +65,28 @@ describe('NewRunForm', () => {
     expect(await post.json()).toEqual({ prompt: 'Write hello.txt', agents: 12 });
   });
 
+  it('sends the check command when one is given, trimmed, and checks its length first', async () => {
+    const run = makeRun(1);
+    const { onCreated, requests } = renderForm({ 'POST /api/runs': () => json(run, 201) });
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText('Prompt'), 'Do it');
+    const check = screen.getByLabelText('Check command');
+    // Pasted rather than typed: 10,001 key presses would take a while.
+    await user.click(check);
+    await user.paste('x'.repeat(10_001));
+    await user.click(screen.getByRole('button', { name: /start/i }));
+    expect(await screen.findByText('Must be at most 10000 characters')).toBeTruthy();
+    expect(check.getAttribute('aria-invalid')).toBe('true');
+    expect(requests.filter((r) => r.method === 'POST')).toHaveLength(0);
+
+    await user.clear(check);
+    await user.type(check, '  npm test ');
+    await user.click(screen.getByRole('button', { name: /start/i }));
+    await vi.waitFor(() => expect(onCreated).toHaveBeenCalledWith(run));
+    const post = requests.find((r) => r.method === 'POST')!;
+    expect(await post.json()).toEqual({ prompt: 'Do it', agents: 3, check: 'npm test' });
+  });
+
   it('hands the created run on, with the model when one is given', async () => {
     const run = makeRun(2);
     const { onCreated, requests } = renderForm({ 'POST /api/runs': () => json(run, 201) });

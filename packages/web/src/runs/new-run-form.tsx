@@ -14,7 +14,7 @@ function FieldError({ id, message }: { id: string; message: string | undefined }
 }
 
 /**
- * A new run: prompt, number of agents and model. Input is checked against the contract's schema, then
+ * A new run: prompt, number of agents, model and an optional check command. Input is checked against the contract's schema, then
  * by the server; what either refuses is shown next to the field it names, in the API's words.
  */
 export function NewRunForm({ onCreated }: { onCreated: (run: Run) => void }) {
@@ -24,6 +24,7 @@ export function NewRunForm({ onCreated }: { onCreated: (run: Run) => void }) {
   const [prompt, setPrompt] = useState('');
   const [agents, setAgents] = useState('3');
   const [model, setModel] = useState('');
+  const [check, setCheck] = useState('');
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const [submitting, setSubmitting] = useState(false);
 
@@ -31,10 +32,12 @@ export function NewRunForm({ onCreated }: { onCreated: (run: Run) => void }) {
     event?.preventDefault();
     if (submitting) return;
     const trimmedModel = model.trim();
+    const trimmedCheck = check.trim();
     const body = {
       prompt,
       agents: parseAgentCount(agents),
       ...(trimmedModel ? { model: trimmedModel } : {}),
+      ...(trimmedCheck ? { check: trimmedCheck } : {}),
     };
     const refused = checkNewRun(body, config.maxAgents);
     if (refused) {
@@ -58,7 +61,7 @@ export function NewRunForm({ onCreated }: { onCreated: (run: Run) => void }) {
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) void submit();
   }
 
-  const field = (name: 'prompt' | 'agents' | 'model') => ({
+  const field = (name: 'prompt' | 'agents' | 'model' | 'check') => ({
     id: `${id}-${name}`,
     'aria-invalid': errors.fields[name] ? true : undefined,
     'aria-describedby': `${id}-${name}-hint ${id}-${name}-error`,
@@ -125,6 +128,23 @@ export function NewRunForm({ onCreated }: { onCreated: (run: Run) => void }) {
           </p>
           <FieldError id={`${id}-model-error`} message={errors.fields.model} />
         </div>
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-check`}>Check command</label>
+        <input
+          {...field('check')}
+          name="check"
+          type="text"
+          autoComplete="off"
+          spellCheck={false}
+          value={check}
+          onChange={(e) => setCheck(e.target.value)}
+          placeholder="e.g. npm test"
+        />
+        <p className="hint" id={`${id}-check-hint`}>
+          Optional. Runs in each agent’s worktree after the agent stops; its result is shown on the agent.
+        </p>
+        <FieldError id={`${id}-check-error`} message={errors.fields.check} />
       </div>
       {errors.form && (
         <p className="form-error" role="alert">
