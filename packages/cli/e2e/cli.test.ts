@@ -204,7 +204,7 @@ describe('fanout CLI against the real orchestrator, worker and Claude Code', () 
     expect(again.stderr).toMatch(/^fanout: run .* has already finished \(cancelled\)\n$/);
   });
 
-  it('merge: merges an agent into main; a conflict exits 1 naming the file and changes nothing', async () => {
+  it('scorecard ranks the agents; merge merges one into main, and a conflict exits 1 naming the file', async () => {
     const created = await fanout([
       'run',
       '[same-file] both write same.txt',
@@ -218,6 +218,23 @@ describe('fanout CLI against the real orchestrator, worker and Claude Code', () 
     const id = runIdIn(created.stdout);
     const repo = runPaths(orchestrator.storage, id).repo;
     const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8' }).trim();
+
+    const card = await fanout(['scorecard', id, ...server]);
+    expect(card.code, card.stderr).toBe(0);
+    expect(card.stdout).toMatch(/^RANK +BRANCH +STATUS +CHECK +FILES +LINES +COST +TIME +TURNS$/m);
+    const ranked = [...card.stdout.matchAll(/^ +(\d) +agent-(\d) +succeeded +– +1 +1 +\$/gm)].map((m) => [
+      m[1],
+      m[2],
+    ]);
+    expect(ranked.map(([rank]) => rank)).toEqual(['1', '2']);
+    const best = ranked[0]![1];
+    expect(card.stdout).toContain(`best: agent-${best}; keep it with: fanout merge ${id} ${best}`);
+    const cardJson = await fanout(['--json', 'scorecard', id, ...server]);
+    expect(JSON.parse(cardJson.stdout)).toMatchObject({
+      runId: id,
+      final: true,
+      agents: [{ rank: 1 }, { rank: 2 }],
+    });
 
     const first = await fanout(['merge', id, 'agent-0', ...server]);
     expect(first.code, first.stderr).toBe(0);

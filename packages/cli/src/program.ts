@@ -8,6 +8,7 @@ import { lsCommand, type LsFlags } from './commands/ls.js';
 import { logsCommand, type LogsFlags } from './commands/logs.js';
 import { mergeCommand, type MergeFlags } from './commands/merge.js';
 import { runCommand, type RunFlags } from './commands/run.js';
+import { scorecardCommand } from './commands/scorecard.js';
 import { showCommand } from './commands/show.js';
 import { DEFAULT_SERVER, resolveGlobalOptions, type GlobalFlags } from './global-options.js';
 import type { CliIo } from './io.js';
@@ -117,6 +118,14 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .argument('<run>', 'run id')
     .action(async (run: string, _flags: unknown, command: Command) => {
       setExitCode(await cancelCommand(context(command), run));
+    });
+
+  program
+    .command('scorecard')
+    .description('rank the agents of a run, best first: status, check, size of the change, cost, time, turns')
+    .argument('<run>', 'run id')
+    .action(async (run: string, _flags: unknown, command: Command) => {
+      setExitCode(await scorecardCommand(context(command), run));
     });
 
   program

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { baseBranchName, runPaths, type MergeResult, type Run } from '@fanout/shared';
+import { baseBranchName, runPaths, type MergeResult, type Run, type Scorecard } from '@fanout/shared';
 import {
   TEST_MODEL,
   api,
@@ -172,6 +172,42 @@ describe('POST /api/runs/:id/merge', () => {
     const missing = await merge('0000000000aaaaaaaaaaaaaaaa', { agent: 0 });
     expect(missing.status).toBe(404);
     expect(missing.json.error.code).toBe('run_not_found');
+  });
+});
+
+describe('GET /api/runs/:id/scorecard', () => {
+  it('ranks the finished agents: the smallest change first, then the quicker', async () => {
+    const response = await api<Scorecard>(orchestrator.url, 'GET', `/api/runs/${run.id}/scorecard`);
+    expect(response.status).toBe(200);
+    const card = response.json;
+    expect(card).toMatchObject({ runId: run.id, runStatus: 'succeeded', final: true });
+    expect(card.agents.map((e) => e.rank)).toEqual([1, 2, 3, 4]);
+    // Agents 2 and 3 each added one line; 3 paused for 8 s first. Agents 0 and 1 replaced a line.
+    expect(card.agents.slice(0, 2).map((e) => [e.index, e.changedLines, e.files])).toEqual([
+      [2, 1, 1],
+      [3, 1, 1],
+    ]);
+    expect(
+      card.agents
+        .slice(2)
+        .map((e) => e.index)
+        .sort(),
+    ).toEqual([0, 1]);
+    for (const e of card.agents) {
+      expect(e).toMatchObject({ status: 'succeeded', check: null, branch: `agent-${e.index}` });
+      expect(e.durationMs).toBeGreaterThan(0);
+    }
+    expect(card.agents.slice(2).every((e) => e.changedLines === 2)).toBe(true);
+  });
+
+  it('answers 404 for a run that does not exist', async () => {
+    const response = await api<ErrorBody>(
+      orchestrator.url,
+      'GET',
+      '/api/runs/0000000000aaaaaaaaaaaaaaaa/scorecard',
+    );
+    expect(response.status).toBe(404);
+    expect(response.json.error.code).toBe('run_not_found');
   });
 });
 

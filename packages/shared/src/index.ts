@@ -6,3 +6,4 @@ export * from './merge.js';
 export * from './run-dir.js';
 export * from './run-request.js';
 export * from './run.js';
+export * from './scorecard.js';

@@ -2,11 +2,13 @@ import {
   mergeResultSchema,
   runListSchema,
   runSchema,
+  scorecardSchema,
   type MergeRequest,
   type MergeResult,
   type Run,
   type RunList,
   type RunRequest,
+  type Scorecard,
 } from '@fanout/shared';
 import { CliError } from '../cli-error.js';
 import { ConnectionError, errorFromNetwork, errorFromResponse } from './api-error.js';
@@ -62,6 +64,10 @@ export class ApiClient {
 
   mergeAgent(id: string, request: MergeRequest): Promise<MergeResult> {
     return this.json('POST', `/api/runs/${encodeURIComponent(id)}/merge`, mergeResultSchema, request);
+  }
+
+  scorecard(id: string): Promise<Scorecard> {
+    return this.json('GET', `/api/runs/${encodeURIComponent(id)}/scorecard`, scorecardSchema);
   }
 
   agentDiff(id: string, agent: number): Promise<string> {

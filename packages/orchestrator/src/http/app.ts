@@ -13,6 +13,7 @@ import {
   isRunId,
   mergeRequestSchema,
   runRequestSchema,
+  scoreRun,
   type RunFile,
 } from '@fanout/shared';
 import type { Config } from '../config.js';
@@ -159,6 +160,8 @@ export function createApp(deps: AppDeps): Hono {
     );
     return c.json(result);
   });
+
+  api.get('/runs/:id/scorecard', async (c) => c.json(scoreRun(await store.get(c.req.param('id')))));
 
   api.get('/runs/:id/agents/:n/diff', async (c) => {
     const run = await store.runFile(c.req.param('id'));
