@@ -107,6 +107,8 @@ export const stateFileSchema = z.object({
   activity: z.string().nullable(),
   model: z.string().nullable(),
   sessionId: z.string().nullable(),
+  /** True while the run's check runs: the agent's work is committed; what is uncommitted is the check's. */
+  checking: z.boolean().optional(),
 });
 export type StateFile = z.infer<typeof stateFileSchema>;
 

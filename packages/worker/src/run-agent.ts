@@ -290,7 +290,8 @@ async function runAgent(ctx: AgentContext): Promise<number> {
   let check: CheckResult | null = null;
   if (run.check !== null && outcome.status !== 'cancelled') {
     tracker.setActivity(describeCheck(run.check));
-    state.update(tracker.snapshot());
+    // Tells an orchestrator that finds this worker gone not to commit what the check leaves behind.
+    state.update({ ...tracker.snapshot(), checking: true });
     check = await runCheckPhase({
       command: run.check,
       worktree: config.worktree,
@@ -307,7 +308,7 @@ async function runAgent(ctx: AgentContext): Promise<number> {
     log.warn('could not close the transcript', { error: errorMessage(error) });
   });
   const progress = tracker.snapshot();
-  await state.stop({ ...progress, activity: null });
+  await state.stop({ ...progress, activity: null, ...(check ? { checking: false } : {}) });
   const recorded = await recordResult(agent, log, {
     status: outcome.status,
     startedAt: ctx.startedAt.toISOString(),

@@ -31,8 +31,11 @@ export async function finishLostAgent(
   const agent = paths.agent(index);
   if (await readJsonFile(agent.result, resultFileSchema)) return false;
   const worktree = paths.worktree(index);
-  if (outcome.commitReason) {
-    await killWorktreeProcesses(worktree);
+  const state = await readJsonFile(agent.state, stateFileSchema).catch(() => null);
+  // Lost during the run's check: the work was committed before it, and what is left is the check's.
+  const checking = state?.checking === true;
+  if (outcome.commitReason) await killWorktreeProcesses(worktree);
+  if (outcome.commitReason && !checking) {
     await saveUncommittedWork(worktree, outcome.commitReason).catch((err: unknown) =>
       deps.logger.error(
         { err, run: run.id, agent: index },
@@ -40,7 +43,6 @@ export async function finishLostAgent(
       ),
     );
   }
-  const state = await readJsonFile(agent.state, stateFileSchema).catch(() => null);
   const branch = agentBranch(index);
   const commit = (await git(paths.repo, ['rev-parse', branch]).catch(() => '')).trim() || null;
   const diffStat = commit

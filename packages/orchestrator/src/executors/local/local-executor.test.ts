@@ -21,6 +21,14 @@ const mode = process.argv[1];
 fs.appendFileSync(dir + '/spans.txt', 'start ' + Date.now() + '\\n');
 fs.writeFileSync(process.env.AGENT_WORKTREE_PATH + '/work.txt', 'work\\n');
 if (mode === 'stubborn') process.on('SIGTERM', () => {});
+if (mode === 'lost-in-check') {
+  // Gone while the run's check ran: work.txt stands for what the check wrote.
+  const now = new Date().toISOString();
+  fs.writeFileSync(dir + '/state.json', JSON.stringify({ rev: 2, pid: process.pid, host: 'h', startedAt: now,
+    heartbeatAt: now, numTurns: 1, usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheCreationTokens: 0 },
+    costUsd: null, activity: 'Check: npm test', model: null, sessionId: null, checking: true }));
+  process.exit(0);
+}
 const finish = () => {
   fs.appendFileSync(dir + '/spans.txt', 'end ' + Date.now() + '\\n');
   if (mode === 'ok') {
@@ -121,6 +129,18 @@ describe('LocalExecutor', () => {
     expect(outcome.error?.code).toBe('worker_lost');
     expect(outcome.commit).toMatch(/^[0-9a-f]{40}$/);
     expect(lastCommit(run, 0)).toBe('fanout|fanout: save uncommitted work after the worker was lost');
+  });
+
+  it('a worker lost during the check: worker_lost, and nothing the check left is committed', async () => {
+    const run = await newRun(1);
+    await executor('lost-in-check').launch(run);
+    const outcome = await result(run, 0);
+    expect(outcome.error?.code).toBe('worker_lost');
+    expect(outcome.commit).toBe(run.baseCommit);
+    const worktree = runPathsAt(run.runDir).worktree(0);
+    expect(execFileSync('git', ['status', '--porcelain'], { cwd: worktree, encoding: 'utf8' })).toBe(
+      '?? work.txt\n',
+    );
   });
 
   it('cancel of agents still queued records them cancelled without starting them', async () => {
