@@ -158,9 +158,13 @@ describe('web UI against the real orchestrator, worker and scripted model', () =
     await screenshot(page, 'compare');
   });
 
-  it('merges one agent into main; a second that wrote the same file shows the conflict', async () => {
+  it('ranks the agents, merges one into main, and shows the conflict of a second that wrote the same file', async () => {
     const page = await browser.page();
     await page.goto(server.url + greetRunPath);
+    // The finished run ranks its agents, as its scorecard does.
+    const ranks = page.getByTitle(/^Rank in the scorecard/);
+    await ranks.first().waitFor();
+    expect((await ranks.allTextContents()).sort()).toEqual(['#2', '#3', 'Best']);
     const first = page.getByRole('article', { name: 'agent-0' });
     await first.getByRole('button', { name: 'Merge into main' }).click();
     const done = first.getByRole('status');

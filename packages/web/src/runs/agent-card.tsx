@@ -28,7 +28,21 @@ function nowLine(agent: Agent): string {
 }
 
 /** One agent of a run: live status, figures, what it is doing now, and where to look closer. */
-export function AgentCard({ runId, agent, now }: { runId: string; agent: Agent; now: number }) {
+const RANK_HINT =
+  'Rank in the scorecard: succeeded first, then a passed check, then the smallest change, then cost, time and turns';
+
+export function AgentCard({
+  runId,
+  agent,
+  now,
+  rank = null,
+}: {
+  runId: string;
+  agent: Agent;
+  now: number;
+  /** The agent's place in the run's scorecard, once the run has finished. */
+  rank?: number | null;
+}) {
   const name = agent.branch || `agent-${agent.index}`;
   return (
     <article className={`agent-card agent-${agent.status}`} aria-label={name} data-agent={agent.index}>
@@ -37,6 +51,11 @@ export function AgentCard({ runId, agent, now }: { runId: string; agent: Agent; 
           <Link href={routeHref({ name: 'agent', runId, agent: agent.index, tab: 'transcript' })}>
             {name}
           </Link>
+          {rank !== null && (
+            <span className={`rank${rank === 1 ? ' rank-best' : ''}`} title={RANK_HINT}>
+              {rank === 1 ? 'Best' : `#${rank}`}
+            </span>
+          )}
         </h3>
         <StatusBadge status={agent.status} />
       </header>

@@ -73,6 +73,32 @@ describe('RunPage', () => {
     expect(screen.queryByRole('button', { name: 'Cancel run' })).toBeNull();
   });
 
+  it('ranks the agents once the run has finished: the smallest change that succeeded is best', async () => {
+    const done = makeRun(3, {
+      status: 'partial',
+      agents: [
+        finished(0, { diffStat: { files: 2, insertions: 40, deletions: 2 } }),
+        finished(1, { status: 'failed', diffStat: { files: 1, insertions: 1, deletions: 0 } }),
+        finished(2, { diffStat: { files: 1, insertions: 5, deletions: 1 } }),
+      ],
+    });
+    renderRunPage({ [`GET /api/runs/${RUN_ID}/events`]: () => new Response(null, { status: 204 }) }, done);
+    const rankOf = (name: string) =>
+      within(screen.getByRole('article', { name })).getByTitle(/^Rank in the scorecard/).textContent;
+    expect(rankOf('agent-2')).toBe('Best');
+    expect(rankOf('agent-0')).toBe('#2');
+    expect(rankOf('agent-1')).toBe('#3');
+  });
+
+  it('shows no ranks while agents are still working', () => {
+    const running = makeRun(2, {
+      status: 'running',
+      agents: [finished(0), makeAgent(1, { status: 'running', startedAt: '2026-01-01T10:00:00Z' })],
+    });
+    renderRunPage({ [`GET /api/runs/${RUN_ID}/events`]: () => sse([], true) }, running);
+    expect(screen.queryByTitle(/^Rank in the scorecard/)).toBeNull();
+  });
+
   it('cancels after a confirmation', async () => {
     const run = makeRun(2, {
       status: 'running',

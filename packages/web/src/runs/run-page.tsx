@@ -1,4 +1,4 @@
-import { isFinalRunStatus, type Run } from '@fanout/shared';
+import { isFinalRunStatus, scoreRun, type Run } from '@fanout/shared';
 import { ConnectionBanner } from '../live/connection-banner';
 import { useRunStream } from '../live/use-run-stream';
 import { ErrorNotice, Loading } from '../ui/feedback';
@@ -26,6 +26,12 @@ export function RunPage({ runId, initialRun }: { runId: string; initialRun: Run 
     return <Loading label="Loading run…" />;
   }
 
+  // The scorecard's ranking (the same function the server's /scorecard uses), once every agent is done.
+  const ranks =
+    isFinalRunStatus(run.status) && run.agents.length > 1
+      ? new Map(scoreRun(run).agents.map((e) => [e.index, e.rank]))
+      : null;
+
   return (
     <div className="run-page">
       <RunHeader run={run} backHref="/" backLabel="All runs" />
@@ -40,7 +46,13 @@ export function RunPage({ runId, initialRun }: { runId: string; initialRun: Run 
       </div>
       <section aria-label="Agents" className="agent-grid">
         {run.agents.map((agent) => (
-          <AgentCard key={agent.index} runId={run.id} agent={agent} now={now} />
+          <AgentCard
+            key={agent.index}
+            runId={run.id}
+            agent={agent}
+            now={now}
+            rank={ranks?.get(agent.index) ?? null}
+          />
         ))}
       </section>
       <GitCommandsBox run={run} />
