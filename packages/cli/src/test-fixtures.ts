@@ -31,6 +31,8 @@ export function runFixture(overrides: Partial<Run> = {}): Run {
     baseCommit: 'a'.repeat(40),
     model: 'claude-sonnet-4-5',
     check: null,
+    setup: null,
+    copyFiles: [],
     cancelRequested: false,
     finishedAt: null,
     costUsd: null,

@@ -7,3 +7,4 @@ export * from './run-dir.js';
 export * from './run-request.js';
 export * from './run.js';
 export * from './scorecard.js';
+export * from './setup.js';

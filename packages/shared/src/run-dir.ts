@@ -17,6 +17,7 @@ import { agentErrorSchema, diffStatSchema, usageSchema } from './run.js';
  *         result.json             write-once: the outcome (the worker, or a replica that found it lost)
  *         transcript.ndjson       append-only: every SDK message, one JSON object per line
  *         worker.log              the worker's own log (stdout and stderr)
+ *         setup.log               the end of the output of the run's setup, when it has one
  *         claude/                 CLAUDE_CONFIG_DIR of this agent
  *
  * Paths are POSIX: runs live on Linux hosts and volumes, and this module is also used by the browser.
@@ -52,6 +53,7 @@ export function agentPaths(dir: string) {
     result: `${dir}/result.json`,
     transcript: `${dir}/transcript.ndjson`,
     log: `${dir}/worker.log`,
+    setupLog: `${dir}/setup.log`,
     claudeConfig: `${dir}/claude`,
   };
 }
@@ -74,6 +76,10 @@ export const runFileSchema = z.object({
   timeoutSeconds: z.number().int(),
   /** The shell command run in each worktree after its agent stops; absent in runs made before checks. */
   check: z.string().nullable().default(null),
+  /** The shell command run in each worktree before its agent starts; absent in older runs. */
+  setup: z.string().nullable().default(null),
+  /** Paths copied from the base repository into each worktree, never committed; absent in older runs. */
+  copyFiles: z.array(z.string()).default([]),
   /** The absolute path of the run directory, the same on every host and pod that mounts it. */
   runDir: z.string(),
 });
@@ -109,6 +115,8 @@ export const stateFileSchema = z.object({
   sessionId: z.string().nullable(),
   /** True while the run's check runs: the agent's work is committed; what is uncommitted is the check's. */
   checking: z.boolean().optional(),
+  /** True while the run's setup runs: nothing is the agent's work yet, so nothing may be committed. */
+  settingUp: z.boolean().optional(),
 });
 export type StateFile = z.infer<typeof stateFileSchema>;
 

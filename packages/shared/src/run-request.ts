@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_CHECK_CHARS } from './check.js';
+import { copyFilesSchema, setupSchema } from './setup.js';
 
 export const MAX_PROMPT_CHARS = 100_000;
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -53,6 +54,8 @@ export function runRequestSchema(maxAgents: number) {
         .min(1, { error: 'must not be empty' })
         .max(MAX_CHECK_CHARS, { error: `must be at most ${MAX_CHECK_CHARS} characters` })
         .optional(),
+      setup: setupSchema.optional(),
+      copyFiles: copyFilesSchema.optional(),
     })
     .strict()
     .superRefine((body, ctx) => {
@@ -65,6 +68,9 @@ export function runRequestSchema(maxAgents: number) {
       }
       if (body.baseRef && !body.baseRepo) {
         ctx.addIssue({ code: 'custom', path: ['baseRef'], message: 'needs baseRepo' });
+      }
+      if (body.copyFiles && !body.baseRepo) {
+        ctx.addIssue({ code: 'custom', path: ['copyFiles'], message: 'needs baseRepo' });
       }
     });
 }

@@ -85,6 +85,10 @@ export const runSchema = z.object({
   model: z.string().nullable(),
   /** The check command run after each agent, or null. */
   check: z.string().nullable(),
+  /** The setup command run in each worktree before its agent starts, or null. */
+  setup: z.string().nullable(),
+  /** Paths copied from the base repository into each worktree (never committed); empty without any. */
+  copyFiles: z.array(z.string()),
   cancelRequested: z.boolean(),
   finishedAt: z.string().nullable(),
   costUsd: z.number().nullable(),

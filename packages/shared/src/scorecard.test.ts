@@ -32,6 +32,8 @@ function run(agents: Agent[], status: Run['status'] = 'succeeded'): Run {
     baseCommit: 'base',
     model: null,
     check: null,
+    setup: null,
+    copyFiles: [],
     cancelRequested: false,
     finishedAt: null,
     costUsd: null,

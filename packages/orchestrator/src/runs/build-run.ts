@@ -85,6 +85,8 @@ export function buildRun(run: RunFile, cancelRequested: boolean, agents: readonl
     baseCommit: run.baseCommit,
     model: run.model,
     check: run.check,
+    setup: run.setup,
+    copyFiles: run.copyFiles,
     cancelRequested,
     finishedAt: isFinalRunStatus(status) ? (finished.sort().at(-1) ?? null) : null,
     costUsd: costs.length ? costs.reduce((a, b) => a + b, 0) : null,

@@ -64,6 +64,8 @@ export async function createRun(request: RunRequest, deps: CreateRunDeps): Promi
       maxTurns: request.maxTurns ?? null,
       timeoutSeconds: request.timeoutSeconds ?? deps.defaultTimeoutSeconds,
       check: request.check ?? null,
+      setup: request.setup ?? null,
+      copyFiles: request.copyFiles ?? [],
       runDir: paths.root,
     };
     await writeJsonAtomic(paths.runJson, file);

@@ -26,6 +26,7 @@ export interface RunFixtureOptions {
   maxTurns?: number | null;
   timeoutSeconds?: number;
   check?: string | null;
+  setup?: string | null;
 }
 
 const IDENTITY = {
@@ -69,6 +70,8 @@ export async function createRunFixture(options: RunFixtureOptions = {}): Promise
     maxTurns: options.maxTurns ?? null,
     timeoutSeconds: options.timeoutSeconds ?? 600,
     check: options.check ?? null,
+    setup: options.setup ?? null,
+    copyFiles: [],
     runDir,
   };
   await writeFile(paths.runJson, JSON.stringify(run, null, 2) + '\n');
