@@ -31,6 +31,7 @@ export function runFixture(overrides: Partial<Run> = {}): Run {
     baseCommit: 'a'.repeat(40),
     model: 'claude-sonnet-4-5',
     check: null,
+    budgetUsd: null,
     setup: null,
     copyFiles: [],
     cancelRequested: false,

@@ -74,6 +74,8 @@ export const runFileSchema = z.object({
   baseCommit: z.string(),
   maxTurns: z.number().int().nullable(),
   timeoutSeconds: z.number().int(),
+  /** The run's spending limit in US dollars, split evenly among its agents; absent in older runs. */
+  budgetUsd: z.number().nullable().default(null),
   /** The shell command run in each worktree after its agent stops; absent in runs made before checks. */
   check: z.string().nullable().default(null),
   /** The shell command run in each worktree before its agent starts; absent in older runs. */

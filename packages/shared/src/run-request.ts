@@ -4,6 +4,8 @@ import { copyFilesSchema, setupSchema } from './setup.js';
 
 export const MAX_PROMPT_CHARS = 100_000;
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** The largest spending limit a run may set. */
+export const MAX_BUDGET_USD = 10_000;
 
 /**
  * The body of `POST /api/runs`. `maxAgents` comes from the server's configuration, so the schema is
@@ -48,6 +50,11 @@ export function runRequestSchema(maxAgents: number) {
         .min(10, { error: 'must be an integer from 10 to 604800' })
         .max(604_800, { error: 'must be an integer from 10 to 604800' })
         .optional(),
+      budgetUsd: z
+        .number({ error: `must be a number of US dollars from 0.01 to ${MAX_BUDGET_USD}` })
+        .min(0.01, { error: `must be a number of US dollars from 0.01 to ${MAX_BUDGET_USD}` })
+        .max(MAX_BUDGET_USD, { error: `must be a number of US dollars from 0.01 to ${MAX_BUDGET_USD}` })
+        .optional(),
       check: z
         .string({ error: 'must be a string' })
         .trim()
@@ -73,6 +80,11 @@ export function runRequestSchema(maxAgents: number) {
         ctx.addIssue({ code: 'custom', path: ['copyFiles'], message: 'needs baseRepo' });
       }
     });
+}
+
+/** What each agent of a run may spend: an even share of the run's budget. */
+export function agentBudgetUsd(run: { budgetUsd: number | null; agents: number }): number {
+  return run.budgetUsd === null ? Number.POSITIVE_INFINITY : run.budgetUsd / run.agents;
 }
 
 export type RunRequest = z.infer<ReturnType<typeof runRequestSchema>>;

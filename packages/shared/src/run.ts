@@ -85,6 +85,8 @@ export const runSchema = z.object({
   model: z.string().nullable(),
   /** The check command run after each agent, or null. */
   check: z.string().nullable(),
+  /** The run's spending limit in US dollars (each agent may spend an even share of it), or null. */
+  budgetUsd: z.number().nullable(),
   /** The setup command run in each worktree before its agent starts, or null. */
   setup: z.string().nullable(),
   /** Paths copied from the base repository into each worktree (never committed); empty without any. */

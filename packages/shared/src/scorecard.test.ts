@@ -32,6 +32,7 @@ function run(agents: Agent[], status: Run['status'] = 'succeeded'): Run {
     baseCommit: 'base',
     model: null,
     check: null,
+    budgetUsd: null,
     setup: null,
     copyFiles: [],
     cancelRequested: false,

@@ -11,6 +11,7 @@ import type {
 import {
   CHECK_TIMEOUT_SECONDS,
   ZERO_USAGE,
+  agentBudgetUsd,
   resultFileSchema,
   runPathsAt,
   type AgentPaths,
@@ -125,6 +126,10 @@ class StopRequest {
   get requested(): Promise<void> {
     return this.stopped;
   }
+}
+
+function formatUsd(usd: number): string {
+  return `$${usd.toFixed(usd < 1 ? 4 : 2).replace(/(\.\d\d\d*?)0+$/, '$1')}`;
 }
 
 function commitInstruction(branch: string): string {
@@ -270,6 +275,10 @@ async function runAgent(ctx: AgentContext): Promise<number> {
     transcript = await TranscriptWriter.open(agent.transcript);
     const ended = await runQuery(ctx, timing, transcript, tracker, state);
     outcome = decideOutcome({ ...ended, timeoutSeconds: run.timeoutSeconds });
+    if (outcome.error?.code === 'budget' && run.budgetUsd !== null) {
+      const share = formatUsd(agentBudgetUsd(run));
+      outcome.error.message += ` (its share of the run's ${formatUsd(run.budgetUsd)} budget is ${share})`;
+    }
   } catch (error) {
     log.error('internal error while running the agent', { error: errorMessage(error) });
     outcome = {
@@ -375,6 +384,8 @@ async function runQuery(
     stderr: (data) => log.info('claude stderr', { text: data.trimEnd() }),
     ...(model ? { model } : {}),
     ...(run.maxTurns !== null ? { maxTurns: run.maxTurns } : {}),
+    // Claude Code knows its spend only inside its own query, so the run's limit is split evenly.
+    ...(run.budgetUsd !== null ? { maxBudgetUsd: agentBudgetUsd(run) } : {}),
   };
 
   let stopAtResult: StopCause | null = null;

@@ -270,6 +270,36 @@ describe('fanout-worker with the real Claude Code', () => {
   });
 
   it(
+    'stops at its share of the run’s budget, and commits what was written before it',
+    { timeout: 60_000 },
+    async () => {
+      // Each scripted turn costs about $0.0006; two agents share $0.002, so this one may spend $0.001.
+      const { model, fixture, agent } = await setup(
+        (w) => [
+          write(join(w, 'one.txt'), '1\n'),
+          write(join(w, 'two.txt'), '2\n'),
+          write(join(w, 'three.txt'), '3\n'),
+          write(join(w, 'four.txt'), '4\n'),
+          { kind: 'text', text: 'Done.' },
+        ],
+        { budgetUsd: 0.002, agents: 2 },
+      );
+      const worker = startWorker(fixture, model);
+
+      expect(await worker.exited, worker.output()).toBe(0);
+      const result = await readResult(agent.result);
+      expect(result).toMatchObject({ status: 'failed', error: { code: 'budget' } });
+      expect(result.costUsd).toBeGreaterThan(0.001);
+      expect(result.costUsd).toBeLessThan(0.002);
+      expect(await fixture.git(0, 'show', 'agent-0:one.txt')).toBe('1');
+      expect(await fixture.git(0, 'ls-tree', '--name-only', 'agent-0')).not.toContain('four.txt');
+      expect(await fixture.git(0, 'log', '-1', '--format=%s', 'agent-0')).toBe(
+        'fanout: save uncommitted work after the agent finished',
+      );
+    },
+  );
+
+  it(
     'stops on SIGTERM, ends what runs in the worktree and commits the work',
     { timeout: 60_000 },
     async () => {

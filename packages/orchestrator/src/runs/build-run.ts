@@ -85,6 +85,7 @@ export function buildRun(run: RunFile, cancelRequested: boolean, agents: readonl
     baseCommit: run.baseCommit,
     model: run.model,
     check: run.check,
+    budgetUsd: run.budgetUsd,
     setup: run.setup,
     copyFiles: run.copyFiles,
     cancelRequested,

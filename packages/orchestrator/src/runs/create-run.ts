@@ -64,6 +64,7 @@ export async function createRun(request: RunRequest, deps: CreateRunDeps): Promi
       maxTurns: request.maxTurns ?? null,
       timeoutSeconds: request.timeoutSeconds ?? deps.defaultTimeoutSeconds,
       check: request.check ?? null,
+      budgetUsd: request.budgetUsd ?? null,
       setup: request.setup ?? null,
       copyFiles: request.copyFiles ?? [],
       runDir: paths.root,

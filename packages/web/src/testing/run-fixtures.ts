@@ -30,6 +30,7 @@ export function makeRun(agents = 2, overrides: Partial<Run> = {}): Run {
     baseCommit: 'abcdef0123456789abcdef0123456789abcdef01',
     model: null,
     check: null,
+    budgetUsd: null,
     setup: null,
     copyFiles: [],
     cancelRequested: false,

@@ -27,6 +27,7 @@ export interface RunFixtureOptions {
   timeoutSeconds?: number;
   check?: string | null;
   setup?: string | null;
+  budgetUsd?: number | null;
 }
 
 const IDENTITY = {
@@ -70,6 +71,7 @@ export async function createRunFixture(options: RunFixtureOptions = {}): Promise
     maxTurns: options.maxTurns ?? null,
     timeoutSeconds: options.timeoutSeconds ?? 600,
     check: options.check ?? null,
+    budgetUsd: options.budgetUsd ?? null,
     setup: options.setup ?? null,
     copyFiles: [],
     runDir,
