@@ -31,5 +31,6 @@ export {
   FANOUT_IDENTITY,
 } from './git-commit.js';
 export { writeJsonAtomic, writeJsonOnce } from './atomic-file.js';
+export { anchoredPattern, excludeFromCommits, infoExcludePath } from './info-exclude.js';
 export { runGit, type GitResult, type RunGitOptions } from './run-git.js';
 export { createLogger, type Logger } from './logger.js';

@@ -3,6 +3,7 @@ import { isAbsolute } from 'node:path';
 import { agentBranch, invalidField, newRunId, runPaths, type RunFile, type RunRequest } from '@fanout/shared';
 import { addWorktree, createRunRepo } from '../git/create-run-repo.js';
 import { git } from '../git/git.js';
+import { checkCopyFiles, copyIntoWorktrees } from './copy-files.js';
 import { writeJsonAtomic } from '@fanout/worker';
 
 export interface CreateRunDeps {
@@ -38,6 +39,8 @@ export async function createRun(request: RunRequest, deps: CreateRunDeps): Promi
   const baseRepo = request.baseRepo ?? null;
   const baseRef = request.baseRef ?? null;
   if (baseRepo) await checkBase(baseRepo, baseRef);
+  const copyFiles = request.copyFiles ?? [];
+  if (baseRepo && copyFiles.length > 0) await checkCopyFiles(baseRepo, baseRef, copyFiles);
 
   const createdAt = deps.now();
   const id = newRunId(createdAt.getTime());
@@ -49,6 +52,10 @@ export async function createRun(request: RunRequest, deps: CreateRunDeps): Promi
     for (let i = 0; i < request.agents; i++) {
       await addWorktree(paths.repo, paths.worktree(i), agentBranch(i), baseCommit);
       await mkdir(paths.agent(i).dir, { recursive: true });
+    }
+    if (baseRepo && copyFiles.length > 0) {
+      const worktrees = Array.from({ length: request.agents }, (_, i) => paths.worktree(i));
+      await copyIntoWorktrees(baseRepo, copyFiles, paths.repo, worktrees);
     }
     const file: RunFile = {
       version: 1,
@@ -66,7 +73,7 @@ export async function createRun(request: RunRequest, deps: CreateRunDeps): Promi
       check: request.check ?? null,
       budgetUsd: request.budgetUsd ?? null,
       setup: request.setup ?? null,
-      copyFiles: request.copyFiles ?? [],
+      copyFiles,
       runDir: paths.root,
     };
     await writeJsonAtomic(paths.runJson, file);
