@@ -124,11 +124,14 @@ describe('fanout CLI against the real orchestrator, worker and Claude Code', () 
       '1',
       '--model',
       TEST_MODEL,
+      '--budget',
+      '5',
       ...server,
     ]);
     expect(result.code, result.stderr).toBe(0);
     const run = JSON.parse(result.stdout) as Run;
     expect(run.status).toBe('succeeded');
+    expect(run.budgetUsd).toBe(5);
     expect(run.agents.map((a) => a.status)).toEqual(['succeeded']);
   });
 

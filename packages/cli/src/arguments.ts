@@ -32,6 +32,17 @@ export function parseInteger(
   return value;
 }
 
+/** An amount of US dollars such as `5` or `0.50`; the server checks its limits. */
+export function parseDollars(field: string, text: string): number {
+  const trimmed = text.trim().replace(/^\$/, '');
+  if (!/^\d+(\.\d+)?$/.test(trimmed)) {
+    throw usageError(
+      `${field}: must be an amount of US dollars such as 5 or 0.50 (got ${JSON.stringify(text)})`,
+    );
+  }
+  return Number(trimmed);
+}
+
 /** An agent given as its index (`0`) or its branch (`agent-0`). */
 export function parseAgentIndex(text: string): number {
   const match = /^(?:agent-)?(\d{1,4})$/.exec(text.trim());

@@ -67,6 +67,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
       '--check <command>',
       "shell command run in each agent's worktree after it stops (e.g. 'npm test')",
     )
+    .option('--budget <usd>', 'spending limit for the whole run in US dollars, split evenly among the agents')
     .option('-d, --detach', 'create the run and return without following it')
     .addHelpText(
       'after',

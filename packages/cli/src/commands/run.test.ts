@@ -36,6 +36,14 @@ describe('buildRunRequest', () => {
     });
   });
 
+  it('passes --budget on as budgetUsd, in dollars', () => {
+    expect(buildRunRequest('p', { agents: '4', budget: '2.50' }, '/').budgetUsd).toBe(2.5);
+    expect(buildRunRequest('p', { agents: '4', budget: '$3' }, '/').budgetUsd).toBe(3);
+    expect(() => buildRunRequest('p', { agents: '1', budget: 'lots' }, '/')).toThrow(
+      'budgetUsd: must be an amount of US dollars such as 5 or 0.50 (got "lots")',
+    );
+  });
+
   it('refuses numbers that are not integers, naming the API field', () => {
     expect(() => buildRunRequest('p', { agents: 'three' }, '/')).toThrow(
       'agents: must be an integer (got "three")',

@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { isFinalRunStatus, type Run, type RunRequest } from '@fanout/shared';
 import { followRunEvents } from '../api/follow-events.js';
-import { parseInteger, readPrompt } from '../arguments.js';
+import { parseDollars, parseInteger, readPrompt } from '../arguments.js';
 import { EXIT } from '../cli-error.js';
 import { agentsTable, inspectHints, runSummaryLine } from '../render/run-summary.js';
 import { printJson, printLine, printNote, type CommandContext } from './context.js';
@@ -15,6 +15,7 @@ export interface RunFlags {
   maxTurns?: string | undefined;
   timeout?: string | undefined;
   check?: string | undefined;
+  budget?: string | undefined;
   detach?: boolean | undefined;
 }
 
@@ -33,6 +34,7 @@ export function buildRunRequest(prompt: string, flags: RunFlags, cwd: string): R
   if (flags.maxTurns !== undefined) request.maxTurns = parseInteger('maxTurns', flags.maxTurns);
   if (flags.timeout !== undefined) request.timeoutSeconds = parseInteger('timeoutSeconds', flags.timeout);
   if (flags.check !== undefined) request.check = flags.check;
+  if (flags.budget !== undefined) request.budgetUsd = parseDollars('budgetUsd', flags.budget);
   return request;
 }
 

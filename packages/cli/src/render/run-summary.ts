@@ -49,7 +49,10 @@ export function runDetails(run: Run, colors: Colors, now: Date): string {
     ['finished', run.finishedAt ?? NONE],
     ['model', run.model ?? 'the default model'],
     ['base commit', run.baseCommit],
-    ['cost', formatCost(run.costUsd)],
+    [
+      'cost',
+      formatCost(run.costUsd) + (run.budgetUsd !== null ? ` of a ${formatCost(run.budgetUsd)} budget` : ''),
+    ],
     ['prompt', excerpt(run.prompt, 200)],
     ...(run.check !== null ? [['check', excerpt(run.check, 200)] as [string, string]] : []),
   ];
