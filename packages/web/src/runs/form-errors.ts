@@ -2,7 +2,7 @@ import { runRequestSchema } from '@fanout/shared';
 import { ApiError } from '../api/api-error';
 import type { NewRunBody } from '../api/client';
 
-export const FORM_FIELDS = ['prompt', 'agents', 'model', 'check'] as const;
+export const FORM_FIELDS = ['prompt', 'agents', 'model', 'budgetUsd', 'check'] as const;
 export type FormField = (typeof FORM_FIELDS)[number];
 
 export interface FormErrors {
@@ -34,6 +34,14 @@ export function formErrorsFrom(error: unknown): FormErrors {
 export function parseAgentCount(text: string): number | null {
   const trimmed = text.trim();
   if (trimmed === '') return null;
+  const value = Number(trimmed);
+  return Number.isFinite(value) ? value : null;
+}
+
+/** The budget field: absent when empty, else the number it holds (null when it is not one). */
+export function parseBudget(text: string): number | null | undefined {
+  const trimmed = text.trim().replace(/^\$/, '');
+  if (trimmed === '') return undefined;
   const value = Number(trimmed);
   return Number.isFinite(value) ? value : null;
 }

@@ -87,6 +87,26 @@ describe('NewRunForm', () => {
     expect(await post.json()).toEqual({ prompt: 'Do it', agents: 3, check: 'npm test' });
   });
 
+  it('sends the budget in dollars, and refuses one that is not a number of dollars before sending', async () => {
+    const run = makeRun(1);
+    const { onCreated, requests } = renderForm({ 'POST /api/runs': () => json(run, 201) });
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText('Prompt'), 'Do it');
+    const budget = screen.getByLabelText('Budget (US$)');
+    await user.type(budget, 'lots');
+    await user.click(screen.getByRole('button', { name: /start/i }));
+    expect(await screen.findByText('Must be a number of US dollars from 0.01 to 10000')).toBeTruthy();
+    expect(budget.getAttribute('aria-invalid')).toBe('true');
+    expect(requests.filter((r) => r.method === 'POST')).toHaveLength(0);
+
+    await user.clear(budget);
+    await user.type(budget, '$2.50');
+    await user.click(screen.getByRole('button', { name: /start/i }));
+    await vi.waitFor(() => expect(onCreated).toHaveBeenCalledWith(run));
+    const post = requests.find((r) => r.method === 'POST')!;
+    expect(await post.json()).toEqual({ prompt: 'Do it', agents: 3, budgetUsd: 2.5 });
+  });
+
   it('hands the created run on, with the model when one is given', async () => {
     const run = makeRun(2);
     const { onCreated, requests } = renderForm({ 'POST /api/runs': () => json(run, 201) });

@@ -2,7 +2,14 @@ import type { Run } from '@fanout/shared';
 import { useId, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useApi } from '../api/api-context';
 import { useServerConfig } from '../api/use-server-config';
-import { checkNewRun, formErrorsFrom, NO_ERRORS, parseAgentCount, type FormErrors } from './form-errors';
+import {
+  checkNewRun,
+  formErrorsFrom,
+  NO_ERRORS,
+  parseAgentCount,
+  parseBudget,
+  type FormErrors,
+} from './form-errors';
 
 function FieldError({ id, message }: { id: string; message: string | undefined }) {
   if (!message) return null;
@@ -14,7 +21,7 @@ function FieldError({ id, message }: { id: string; message: string | undefined }
 }
 
 /**
- * A new run: prompt, number of agents, model and an optional check command. Input is checked against the contract's schema, then
+ * A new run: prompt, number of agents, model, and an optional budget and check command. Input is checked against the contract's schema, then
  * by the server; what either refuses is shown next to the field it names, in the API's words.
  */
 export function NewRunForm({ onCreated }: { onCreated: (run: Run) => void }) {
@@ -25,6 +32,7 @@ export function NewRunForm({ onCreated }: { onCreated: (run: Run) => void }) {
   const [agents, setAgents] = useState('3');
   const [model, setModel] = useState('');
   const [check, setCheck] = useState('');
+  const [budget, setBudget] = useState('');
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const [submitting, setSubmitting] = useState(false);
 
@@ -33,10 +41,12 @@ export function NewRunForm({ onCreated }: { onCreated: (run: Run) => void }) {
     if (submitting) return;
     const trimmedModel = model.trim();
     const trimmedCheck = check.trim();
+    const budgetUsd = parseBudget(budget);
     const body = {
       prompt,
       agents: parseAgentCount(agents),
       ...(trimmedModel ? { model: trimmedModel } : {}),
+      ...(budgetUsd !== undefined ? { budgetUsd } : {}),
       ...(trimmedCheck ? { check: trimmedCheck } : {}),
     };
     const refused = checkNewRun(body, config.maxAgents);
@@ -61,7 +71,7 @@ export function NewRunForm({ onCreated }: { onCreated: (run: Run) => void }) {
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) void submit();
   }
 
-  const field = (name: 'prompt' | 'agents' | 'model' | 'check') => ({
+  const field = (name: 'prompt' | 'agents' | 'model' | 'budgetUsd' | 'check') => ({
     id: `${id}-${name}`,
     'aria-invalid': errors.fields[name] ? true : undefined,
     'aria-describedby': `${id}-${name}-hint ${id}-${name}-error`,
@@ -127,6 +137,23 @@ export function NewRunForm({ onCreated }: { onCreated: (run: Run) => void }) {
             Optional
           </p>
           <FieldError id={`${id}-model-error`} message={errors.fields.model} />
+        </div>
+        <div className="field field-budget">
+          <label htmlFor={`${id}-budgetUsd`}>Budget (US$)</label>
+          <input
+            {...field('budgetUsd')}
+            name="budgetUsd"
+            type="text"
+            inputMode="decimal"
+            autoComplete="off"
+            value={budget}
+            onChange={(e) => setBudget(e.target.value)}
+            placeholder="no limit"
+          />
+          <p className="hint" id={`${id}-budgetUsd-hint`}>
+            Optional. Split evenly among the agents.
+          </p>
+          <FieldError id={`${id}-budgetUsd-error`} message={errors.fields.budgetUsd} />
         </div>
       </div>
       <div className="field">
