@@ -24,6 +24,11 @@ export function describeCheck(command: string): string {
   return shorten(`Check: ${command}`);
 }
 
+/** "Setup: npm ci": the run's setup is running, before the agent starts. */
+export function describeSetup(command: string): string {
+  return shorten(`Setup: ${command}`);
+}
+
 /** "Write src/a.ts", "Bash: npm test", … for one tool call; paths are shown relative to the worktree. */
 export function describeToolUse(name: string, input: unknown, worktree: string): string {
   // MCP tools are named mcp__<server>__<tool>; `claude mcp serve` offers the same tools as Claude Code.

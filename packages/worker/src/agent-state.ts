@@ -69,7 +69,7 @@ export class AgentStateWriter {
   }
 
   /** Records new progress; it reaches the file within the throttle interval. */
-  update(progress: Progress & Pick<StateFile, 'checking'>): void {
+  update(progress: Progress & Pick<StateFile, 'checking' | 'settingUp'>): void {
     if (this.stopped) return;
     this.state = { ...this.state, ...progress };
     const wait = this.lastWrite + (this.options.minIntervalMs ?? 250) - Date.now();
@@ -78,7 +78,7 @@ export class AgentStateWriter {
   }
 
   /** Writes the last state and stops writing; state.json does not change after this. */
-  async stop(progress?: Progress & Pick<StateFile, 'checking'>): Promise<void> {
+  async stop(progress?: Progress & Pick<StateFile, 'checking' | 'settingUp'>): Promise<void> {
     if (progress) this.state = { ...this.state, ...progress };
     this.writeNow();
     this.stopped = true;

@@ -20,7 +20,7 @@ import {
   type ResultFile,
   type RunFile,
 } from '@fanout/shared';
-import { describeCheck } from './activity.js';
+import { describeCheck, describeSetup } from './activity.js';
 import { AgentStateWriter } from './agent-state.js';
 import { fileExists, writeJsonOnce } from './atomic-file.js';
 import { watchCancelFile } from './cancel-watch.js';
@@ -31,6 +31,7 @@ import { SAVE_REASONS, currentBranch, diffStat, headCommit, saveUncommittedWork 
 import { createLogger, errorMessage, type Logger } from './logger.js';
 import { ProgressTracker, decideOutcome, mcpServerProblem, type Outcome, type StopCause } from './outcome.js';
 import { SetupError, checkWorktree, loadRunFile } from './setup.js';
+import { lastLines, runSetupPhase } from './setup-phase.js';
 import { TranscriptWriter } from './transcript.js';
 import { killWorktreeProcesses } from './worktree-processes.js';
 
@@ -271,7 +272,10 @@ async function runAgent(ctx: AgentContext): Promise<number> {
 
   let outcome: Outcome;
   let transcript: TranscriptWriter | null = null;
+  // Set when the run's setup did not pass: the agent never started, and nothing is committed.
+  let setupFailure: Outcome | null = null;
   try {
+    if (run.setup !== null) await runSetup(ctx, run.setup, timing, tracker, state);
     transcript = await TranscriptWriter.open(agent.transcript);
     const ended = await runQuery(ctx, timing, transcript, tracker, state);
     outcome = decideOutcome({ ...ended, timeoutSeconds: run.timeoutSeconds });
@@ -280,8 +284,9 @@ async function runAgent(ctx: AgentContext): Promise<number> {
       outcome.error.message += ` (its share of the run's ${formatUsd(run.budgetUsd)} budget is ${share})`;
     }
   } catch (error) {
-    log.error('internal error while running the agent', { error: errorMessage(error) });
-    outcome = {
+    setupFailure = error instanceof SetupDidNotPass ? error.outcome : null;
+    if (!setupFailure) log.error('internal error while running the agent', { error: errorMessage(error) });
+    outcome = setupFailure ?? {
       status: 'failed',
       error: { code: 'internal', message: errorMessage(error) },
       saveReason: 'crashed',
@@ -294,10 +299,10 @@ async function runAgent(ctx: AgentContext): Promise<number> {
   log.info('agent stopped; saving its work', { status: outcome.status, error: outcome.error });
   tracker.setActivity('Saving work');
   state.update(tracker.snapshot());
-  const saved = await saveWork(config, run, outcome, timing.killGraceMs, log);
+  const saved = await saveWork(config, run, outcome, timing.killGraceMs, log, setupFailure === null);
   // After the final commit, so nothing the check writes is committed; not for an agent that was cancelled.
   let check: CheckResult | null = null;
-  if (run.check !== null && outcome.status !== 'cancelled') {
+  if (run.check !== null && outcome.status !== 'cancelled' && setupFailure === null) {
     tracker.setActivity(describeCheck(run.check));
     // Tells an orchestrator that finds this worker gone not to commit what the check leaves behind.
     state.update({ ...tracker.snapshot(), checking: true });
@@ -455,7 +460,8 @@ interface SavedWork {
 
 /**
  * Saves the agent's work, in every outcome: first ends whatever still runs in the worktree, then commits
- * what is left uncommitted, then reads the branch head and its diff against the run's starting point.
+ * what is left uncommitted (unless the agent never started: `commitLeftovers` false), then reads the branch
+ * head and its diff against the run's starting point.
  */
 async function saveWork(
   config: WorkerConfig,
@@ -463,6 +469,7 @@ async function saveWork(
   outcome: Outcome,
   killGraceMs: number,
   log: Logger,
+  commitLeftovers: boolean,
 ): Promise<SavedWork> {
   try {
     const killed = await killWorktreeProcesses(config.worktree, { graceMs: killGraceMs });
@@ -475,7 +482,9 @@ async function saveWork(
     if (branch !== config.branch) {
       log.warn('the worktree is no longer on its branch', { expected: config.branch, actual: branch });
     }
-    const saved = await saveUncommittedWork(config.worktree, SAVE_REASONS[outcome.saveReason], log);
+    const saved = commitLeftovers
+      ? await saveUncommittedWork(config.worktree, SAVE_REASONS[outcome.saveReason], log)
+      : null;
     if (saved) log.info('committed uncommitted work', { commit: saved, reason: outcome.saveReason });
   } catch (error) {
     log.error('the safety-net commit failed', { error: errorMessage(error) });
@@ -503,4 +512,63 @@ async function recordResult(agent: AgentPaths, log: Logger, result: ResultFile):
     log.error('could not write result.json', { error: errorMessage(error) });
     return false;
   }
+}
+
+/** Thrown by runSetup when the run's setup did not pass: the agent does not start. */
+class SetupDidNotPass extends Error {
+  override name = 'SetupDidNotPass';
+  constructor(readonly outcome: Outcome) {
+    super(outcome.error?.message ?? 'the setup did not pass');
+  }
+}
+
+/**
+ * The run's setup, before the agent starts and within its time limit (the deadline, a cancel and a stop
+ * signal all stop it, through the agent's stop). While it runs, state.json says so (`settingUp`), so an
+ * orchestrator that finds this worker gone commits nothing. Throws SetupDidNotPass with the agent's outcome
+ * when it did not pass: `cancelled` for a cancel, else `failed` with `setup_failed`.
+ */
+async function runSetup(
+  ctx: AgentContext,
+  command: string,
+  timing: WorkerTiming,
+  tracker: ProgressTracker,
+  state: AgentStateWriter,
+): Promise<void> {
+  const { config, log, stop } = ctx;
+  if (!stop.cause && (await fileExists(ctx.cancelPath))) stop.request('cancelled');
+  tracker.setActivity(describeSetup(command));
+  state.update({ ...tracker.snapshot(), settingUp: true });
+  const setup = await runSetupPhase({
+    command,
+    worktree: config.worktree,
+    env: ctx.deps.env,
+    signal: stop.controller.signal,
+    timeoutMs: MAX_TIMER_MS,
+    killGraceMs: timing.killGraceMs,
+    logPath: ctx.agent.setupLog,
+    excludeWhy: `setup of agent-${config.agentIndex}`,
+    log,
+  });
+  if (setup.ok) {
+    tracker.setActivity('Starting');
+    state.update({ ...tracker.snapshot(), settingUp: false });
+    return;
+  }
+  if (stop.cause === 'cancelled') {
+    throw new SetupDidNotPass({
+      status: 'cancelled',
+      error: { code: 'cancelled', message: 'Cancelled during the setup; the agent never started.' },
+      saveReason: 'cancelled',
+    });
+  }
+  const message =
+    stop.cause === 'timeout'
+      ? `setup did not finish within the agent's time limit of ${ctx.run.timeoutSeconds} s: ${lastLines(setup.result.output)}`
+      : setup.reason;
+  throw new SetupDidNotPass({
+    status: 'failed',
+    error: { code: 'setup_failed', message },
+    saveReason: 'crashed',
+  });
 }

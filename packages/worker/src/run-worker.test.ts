@@ -440,3 +440,125 @@ describe('fanout-worker with the real Claude Code', () => {
     expect(worker.output()).toMatch(/^fanout-worker: FANOUT_AGENT_INDEX: [^\n]+\n$/);
   });
 });
+
+describe("fanout-worker with the run's setup", () => {
+  const activity = async (path: string) =>
+    stateFileSchema.parse(JSON.parse(await readFile(path, 'utf8').catch(() => '{}'))).activity;
+
+  it(
+    'runs the setup in the worktree before the agent, and never commits what it created',
+    { timeout: 60_000 },
+    async () => {
+      const { model, fixture, worktree, agent } = await setup(
+        (w) => [
+          bash('cat ready.txt'),
+          write(join(w, 'hello.txt'), 'hello\n'),
+          bash('git add -A && git commit -m "Add hello"'),
+          write(join(w, 'notes.md'), 'notes\n'),
+          { kind: 'text', text: 'Done.' },
+        ],
+        {
+          setup:
+            'mkdir -p build/deep && echo x > build/deep/out.txt && echo "setup-token-$CI" > ready.txt && echo "setup says hi"',
+        },
+      );
+      const worker = startWorker(fixture, model);
+
+      expect(await worker.exited, worker.output()).toBe(0);
+      const result = await readResult(agent.result);
+      expect(result).toMatchObject({ status: 'succeeded', numTurns: 5 });
+      expect(result.error).toBeUndefined();
+      // The agent ran after the setup: its first command read the file the setup wrote.
+      expect(await readFile(agent.transcript, 'utf8')).toContain('setup-token-true');
+      // Neither the agent's `git add -A` nor fanout's safety-net commit took what the setup created.
+      expect((await fixture.git(0, 'ls-tree', '-r', '--name-only', 'agent-0')).split('\n')).toEqual([
+        'hello.txt',
+        'notes.md',
+      ]);
+      expect(await fixture.git(0, 'log', '-1', '--format=%s', 'agent-0')).toBe(
+        'fanout: save uncommitted work after the agent finished',
+      );
+      expect(existsSync(join(worktree, 'build', 'deep', 'out.txt'))).toBe(true);
+      expect(await fixture.git(0, 'status', '--porcelain', '--untracked-files=all')).toBe('');
+      const exclude = await readFile(join(fixture.paths.repo, '.git', 'info', 'exclude'), 'utf8');
+      expect(exclude).toContain('# fanout: setup of agent-0\n/build/\n/ready.txt\n');
+      expect(await readFile(agent.setupLog, 'utf8')).toBe('setup says hi\n');
+    },
+  );
+
+  it(
+    'fails with setup_failed when the setup exits non-zero, and never starts the agent',
+    { timeout: 60_000 },
+    async () => {
+      const { model, fixture, worktree, agent } = await setup(
+        (w) => [write(join(w, 'hello.txt'), 'hello\n'), { kind: 'text', text: 'Done.' }],
+        {
+          setup:
+            'echo partial > partial.txt; for i in 1 2 3 4 5 6 7 8 9 10 11 12; do echo "line $i"; done; exit 2',
+          check: 'echo checked > checked.txt',
+        },
+      );
+      const worker = startWorker(fixture, model);
+
+      expect(await worker.exited, worker.output()).toBe(0);
+      const result = await readResult(agent.result);
+      expect(result).toMatchObject({ status: 'failed', numTurns: 0, costUsd: null });
+      // The last lines of its output, in the message.
+      const tail = Array.from({ length: 10 }, (_, i) => `line ${i + 3}`).join('\n');
+      expect(result.error).toEqual({ code: 'setup_failed', message: `setup exited with 2: ${tail}` });
+      expect(await readFile(agent.setupLog, 'utf8')).toContain('line 1\n');
+      // The model was never asked anything, no check ran, and nothing was committed.
+      expect(model.requests).toEqual([]);
+      expect(existsSync(agent.transcript)).toBe(false);
+      expect(result.check).toBeUndefined();
+      expect(existsSync(join(worktree, 'checked.txt'))).toBe(false);
+      expect(result.commit).toBe(fixture.baseCommit);
+      expect(await fixture.git(0, 'rev-parse', 'agent-0')).toBe(fixture.baseCommit);
+      expect(await fixture.git(0, 'status', '--porcelain')).toBe('?? partial.txt');
+    },
+  );
+
+  it(
+    'shows the setup as the activity, and a cancel during it cancels the agent',
+    { timeout: 60_000 },
+    async () => {
+      const { model, fixture, worktree, agent } = await setup(
+        (w) => [write(join(w, 'hello.txt'), 'hello\n'), { kind: 'text', text: 'Done.' }],
+        { setup: 'echo waiting > half-done.txt; sleep 60' },
+      );
+      const worker = startWorker(fixture, model);
+      await expect
+        .poll(() => activity(agent.state).catch(() => null), { timeout: 30_000 })
+        .toBe('Setup: echo waiting > half-done.txt; sleep 60');
+      expect(stateFileSchema.parse(JSON.parse(await readFile(agent.state, 'utf8'))).settingUp).toBe(true);
+
+      await writeFile(fixture.paths.cancel, JSON.stringify({ requestedAt: new Date().toISOString() }));
+      expect(await worker.exited, worker.output()).toBe(0);
+      const result = await readResult(agent.result);
+      expect(result.status).toBe('cancelled');
+      expect(result.error?.code).toBe('cancelled');
+      expect(model.requests).toEqual([]);
+      expect(await findProcessesIn(worktree)).toEqual([]);
+      // What the setup had done so far is not committed.
+      expect(result.commit).toBe(fixture.baseCommit);
+      expect(await fixture.git(0, 'status', '--porcelain')).toBe('?? half-done.txt');
+    },
+  );
+
+  it("counts the setup within the agent's time limit", { timeout: 60_000 }, async () => {
+    const { model, fixture, agent } = await setup(
+      (w) => [write(join(w, 'hello.txt'), 'hello\n'), { kind: 'text', text: 'Done.' }],
+      { setup: 'echo slow; sleep 60', timeoutSeconds: 2 },
+    );
+    const worker = startWorker(fixture, model);
+
+    expect(await worker.exited, worker.output()).toBe(0);
+    const result = await readResult(agent.result);
+    expect(result.status).toBe('failed');
+    expect(result.error).toEqual({
+      code: 'setup_failed',
+      message: "setup did not finish within the agent's time limit of 2 s: slow",
+    });
+    expect(model.requests).toEqual([]);
+  });
+});

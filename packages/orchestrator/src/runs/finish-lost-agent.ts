@@ -34,8 +34,10 @@ export async function finishLostAgent(
   const state = await readJsonFile(agent.state, stateFileSchema).catch(() => null);
   // Lost during the run's check: the work was committed before it, and what is left is the check's.
   const checking = state?.checking === true;
+  // Lost during the run's setup: the agent never started; what is uncommitted is the setup's.
+  const settingUp = state?.settingUp === true;
   if (outcome.commitReason) await killWorktreeProcesses(worktree);
-  if (outcome.commitReason && !checking) {
+  if (outcome.commitReason && !checking && !settingUp) {
     await saveUncommittedWork(worktree, outcome.commitReason).catch((err: unknown) =>
       deps.logger.error(
         { err, run: run.id, agent: index },
