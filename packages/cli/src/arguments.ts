@@ -43,6 +43,11 @@ export function parseDollars(field: string, text: string): number {
   return Number(trimmed);
 }
 
+/** A flag that may be given more than once (`--copy a --copy b`): every value, in order. */
+export function collectValues(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
 /** An agent given as its index (`0`) or its branch (`agent-0`). */
 export function parseAgentIndex(text: string): number {
   const match = /^(?:agent-)?(\d{1,4})$/.exec(text.trim());

@@ -208,6 +208,22 @@ describe('fanout command line', () => {
     expect(out).toMatch(/^agent-1 +succeeded .* failed$/m);
   });
 
+  it('runs with --setup and a repeated --copy: sends them as setup and copyFiles', async () => {
+    const requests: unknown[] = [];
+    const final = runFixture({
+      status: 'succeeded',
+      finishedAt: '2025-01-01T12:00:10Z',
+      agents: [finishedAgent(0, 'succeeded')],
+    });
+    const url = await fakeServer(runRoutes(final, requests));
+    const captured = captureIo();
+    const args = ['run', 'x', '-n', '1', '--base-repo', '/srv/base', '--setup', 'npm ci', '--server', url];
+    expect(await main([...args, '--copy', '.env', '--copy', 'fixtures'], captured.io)).toBe(0);
+    expect(requests).toEqual([
+      { prompt: 'x', agents: 1, baseRepo: '/srv/base', setup: 'npm ci', copyFiles: ['.env', 'fixtures'] },
+    ]);
+  });
+
   it('runs with --json: only the final run on stdout; exit 1 when an agent failed', async () => {
     const final = runFixture({
       status: 'partial',

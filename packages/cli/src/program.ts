@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Command } from 'commander';
 import { ApiClient } from './api/client.js';
+import { collectValues } from './arguments.js';
 import { cancelCommand } from './commands/cancel.js';
 import type { CommandContext } from './commands/context.js';
 import { diffCommand } from './commands/diff.js';
@@ -68,6 +69,15 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
       "shell command run in each agent's worktree after it stops (e.g. 'npm test')",
     )
     .option('--budget <usd>', 'spending limit for the whole run in US dollars, split evenly among the agents')
+    .option(
+      '--setup <command>',
+      "shell command run in each agent's worktree before it starts (e.g. 'npm ci')",
+    )
+    .option(
+      '--copy <path>',
+      'file or directory of --base-repo copied into each worktree, never committed (repeat for more)',
+      collectValues,
+    )
     .option('-d, --detach', 'create the run and return without following it')
     .addHelpText(
       'after',

@@ -44,6 +44,12 @@ describe('buildRunRequest', () => {
     );
   });
 
+  it('passes --setup on as setup, and every --copy, in order, as copyFiles', () => {
+    expect(
+      buildRunRequest('p', { agents: '1', setup: 'npm ci', copy: ['.env', 'config/local.json'] }, '/'),
+    ).toEqual({ prompt: 'p', agents: 1, setup: 'npm ci', copyFiles: ['.env', 'config/local.json'] });
+  });
+
   it('refuses numbers that are not integers, naming the API field', () => {
     expect(() => buildRunRequest('p', { agents: 'three' }, '/')).toThrow(
       'agents: must be an integer (got "three")',

@@ -16,6 +16,8 @@ export interface RunFlags {
   timeout?: string | undefined;
   check?: string | undefined;
   budget?: string | undefined;
+  setup?: string | undefined;
+  copy?: string[] | undefined;
   detach?: boolean | undefined;
 }
 
@@ -35,6 +37,8 @@ export function buildRunRequest(prompt: string, flags: RunFlags, cwd: string): R
   if (flags.timeout !== undefined) request.timeoutSeconds = parseInteger('timeoutSeconds', flags.timeout);
   if (flags.check !== undefined) request.check = flags.check;
   if (flags.budget !== undefined) request.budgetUsd = parseDollars('budgetUsd', flags.budget);
+  if (flags.setup !== undefined) request.setup = flags.setup;
+  if (flags.copy !== undefined) request.copyFiles = flags.copy;
   return request;
 }
 

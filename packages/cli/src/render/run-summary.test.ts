@@ -88,6 +88,13 @@ describe('agents table', () => {
     expect(runDetails(finished, plain, now)).not.toContain('check');
   });
 
+  it("shows the run's setup and copied files when it has them", () => {
+    const prepared = runFixture({ ...finished, setup: 'npm ci', copyFiles: ['.env', 'config/local.json'] });
+    expect(runDetails(prepared, plain, now)).toContain('setup        npm ci');
+    expect(runDetails(prepared, plain, now)).toContain('copy files   .env, config/local.json');
+    expect(runDetails(finished, plain, now)).not.toMatch(/setup|copy files/);
+  });
+
   it('sums the run up in one line', () => {
     expect(runSummaryLine(finished, plain, now)).toBe(
       'run 01jz0000000000000000000000 partial: 1 of 2 agents succeeded, $0.0456, 1m 12s',

@@ -55,6 +55,8 @@ export function runDetails(run: Run, colors: Colors, now: Date): string {
     ],
     ['prompt', excerpt(run.prompt, 200)],
     ...(run.check !== null ? [['check', excerpt(run.check, 200)] as [string, string]] : []),
+    ...(run.setup !== null ? [['setup', excerpt(run.setup, 200)] as [string, string]] : []),
+    ...(run.copyFiles.length > 0 ? [['copy files', run.copyFiles.join(', ')] as [string, string]] : []),
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([key, value]) => `${colors.dim(key.padEnd(width))}  ${value}`).join('\n');
