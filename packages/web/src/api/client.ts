@@ -8,6 +8,7 @@ export interface NewRunBody {
   agents: number | null;
   model?: string;
   check?: string;
+  setup?: string;
   budgetUsd?: number | null;
 }
 

@@ -2,7 +2,7 @@ import { runRequestSchema } from '@fanout/shared';
 import { ApiError } from '../api/api-error';
 import type { NewRunBody } from '../api/client';
 
-export const FORM_FIELDS = ['prompt', 'agents', 'model', 'budgetUsd', 'check'] as const;
+export const FORM_FIELDS = ['prompt', 'agents', 'model', 'budgetUsd', 'check', 'setup'] as const;
 export type FormField = (typeof FORM_FIELDS)[number];
 
 export interface FormErrors {

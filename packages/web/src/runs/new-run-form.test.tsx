@@ -87,6 +87,55 @@ describe('NewRunForm', () => {
     expect(await post.json()).toEqual({ prompt: 'Do it', agents: 3, check: 'npm test' });
   });
 
+  it('sends the setup command when one is given, trimmed; a blank one is not sent', async () => {
+    const run = makeRun(1);
+    const { onCreated, requests } = renderForm({ 'POST /api/runs': () => json(run, 201) });
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText('Prompt'), 'Do it');
+    const setup = screen.getByLabelText('Setup command');
+    await user.type(setup, '   ');
+    await user.click(screen.getByRole('button', { name: /start/i }));
+    await vi.waitFor(() => expect(onCreated).toHaveBeenCalledTimes(1));
+    expect(await requests.filter((r) => r.method === 'POST')[0]!.json()).toEqual({
+      prompt: 'Do it',
+      agents: 3,
+    });
+
+    await user.type(screen.getByLabelText('Prompt'), 'Again');
+    await user.clear(setup);
+    await user.type(setup, '  npm ci ');
+    await user.click(screen.getByRole('button', { name: /start/i }));
+    await vi.waitFor(() => expect(onCreated).toHaveBeenCalledTimes(2));
+    expect(await requests.filter((r) => r.method === 'POST')[1]!.json()).toEqual({
+      prompt: 'Again',
+      agents: 3,
+      setup: 'npm ci',
+    });
+  });
+
+  it('shows what the server refuses about the setup next to its field', async () => {
+    const { onCreated } = renderForm({
+      'POST /api/runs': () =>
+        json(
+          {
+            error: {
+              code: 'invalid_request',
+              message: 'setup: must be at most 10000 characters',
+              details: { field: 'setup', reason: 'must be at most 10000 characters' },
+            },
+          },
+          400,
+        ),
+    });
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText('Prompt'), 'Do it');
+    await user.type(screen.getByLabelText('Setup command'), 'npm ci');
+    await user.click(screen.getByRole('button', { name: /start/i }));
+    expect(await screen.findByText('Must be at most 10000 characters')).toBeTruthy();
+    expect(screen.getByLabelText('Setup command').getAttribute('aria-invalid')).toBe('true');
+    expect(onCreated).not.toHaveBeenCalled();
+  });
+
   it('sends the budget in dollars, and refuses one that is not a number of dollars before sending', async () => {
     const run = makeRun(1);
     const { onCreated, requests } = renderForm({ 'POST /api/runs': () => json(run, 201) });

@@ -21,7 +21,7 @@ function FieldError({ id, message }: { id: string; message: string | undefined }
 }
 
 /**
- * A new run: prompt, number of agents, model, and an optional budget and check command. Input is checked against the contract's schema, then
+ * A new run: prompt, number of agents, model, and an optional budget, check command and setup command. Input is checked against the contract's schema, then
  * by the server; what either refuses is shown next to the field it names, in the API's words.
  */
 export function NewRunForm({ onCreated }: { onCreated: (run: Run) => void }) {
@@ -32,6 +32,7 @@ export function NewRunForm({ onCreated }: { onCreated: (run: Run) => void }) {
   const [agents, setAgents] = useState('3');
   const [model, setModel] = useState('');
   const [check, setCheck] = useState('');
+  const [setup, setSetup] = useState('');
   const [budget, setBudget] = useState('');
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const [submitting, setSubmitting] = useState(false);
@@ -41,6 +42,7 @@ export function NewRunForm({ onCreated }: { onCreated: (run: Run) => void }) {
     if (submitting) return;
     const trimmedModel = model.trim();
     const trimmedCheck = check.trim();
+    const trimmedSetup = setup.trim();
     const budgetUsd = parseBudget(budget);
     const body = {
       prompt,
@@ -48,6 +50,7 @@ export function NewRunForm({ onCreated }: { onCreated: (run: Run) => void }) {
       ...(trimmedModel ? { model: trimmedModel } : {}),
       ...(budgetUsd !== undefined ? { budgetUsd } : {}),
       ...(trimmedCheck ? { check: trimmedCheck } : {}),
+      ...(trimmedSetup ? { setup: trimmedSetup } : {}),
     };
     const refused = checkNewRun(body, config.maxAgents);
     if (refused) {
@@ -71,7 +74,7 @@ export function NewRunForm({ onCreated }: { onCreated: (run: Run) => void }) {
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) void submit();
   }
 
-  const field = (name: 'prompt' | 'agents' | 'model' | 'budgetUsd' | 'check') => ({
+  const field = (name: 'prompt' | 'agents' | 'model' | 'budgetUsd' | 'check' | 'setup') => ({
     id: `${id}-${name}`,
     'aria-invalid': errors.fields[name] ? true : undefined,
     'aria-describedby': `${id}-${name}-hint ${id}-${name}-error`,
@@ -172,6 +175,24 @@ export function NewRunForm({ onCreated }: { onCreated: (run: Run) => void }) {
           Optional. Runs in each agent’s worktree after the agent stops; its result is shown on the agent.
         </p>
         <FieldError id={`${id}-check-error`} message={errors.fields.check} />
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-setup`}>Setup command</label>
+        <input
+          {...field('setup')}
+          name="setup"
+          type="text"
+          autoComplete="off"
+          spellCheck={false}
+          value={setup}
+          onChange={(e) => setSetup(e.target.value)}
+          placeholder="e.g. npm ci"
+        />
+        <p className="hint" id={`${id}-setup-hint`}>
+          Optional. Runs in each agent’s worktree before the agent starts, within its time limit; what it
+          creates is never committed.
+        </p>
+        <FieldError id={`${id}-setup-error`} message={errors.fields.setup} />
       </div>
       {errors.form && (
         <p className="form-error" role="alert">
