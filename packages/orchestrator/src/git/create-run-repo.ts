@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { FANOUT_IDENTITY } from '@fanout/worker';
+import { FANOUT_IDENTITY, runGit } from '@fanout/worker';
 import { git } from './git.js';
 
 const FANOUT_GIT_IDENTITY = {
@@ -23,10 +23,15 @@ export interface RunRepoOptions {
 export async function createRunRepo(options: RunRepoOptions): Promise<string> {
   const { repo, baseRepo, baseRef } = options;
   if (baseRepo) {
-    await git(process.cwd(), ['clone', '--quiet', '--no-checkout', '--', baseRepo, repo]);
+    // Resolved in the base repository: a clone has its branches only as origin/<name>.
     const commit = (
-      await git(repo, ['rev-parse', '--verify', '--end-of-options', `${baseRef ?? 'HEAD'}^{commit}`])
+      await git(baseRepo, ['rev-parse', '--verify', '--end-of-options', `${baseRef ?? 'HEAD'}^{commit}`])
     ).trim();
+    await git(process.cwd(), ['clone', '--quiet', '--no-checkout', '--', baseRepo, repo]);
+    // A commit on no branch or tag (e.g. a detached HEAD's) did not come with the clone.
+    if ((await runGit(repo, ['cat-file', '-e', `${commit}^{commit}`])).exitCode !== 0) {
+      await git(repo, ['fetch', '--quiet', 'origin', commit]);
+    }
     await git(repo, ['checkout', '--quiet', '-B', 'main', commit]);
   } else {
     await mkdir(repo, { recursive: true });
