@@ -1,7 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baseBranchName, runPaths, type MergeResult, type Run, type Scorecard } from '@fanout/shared';
 import {
@@ -17,7 +14,7 @@ import {
   type ScriptedModel,
   type Step,
 } from '@fanout/test-utils';
-import { gitIn } from './git-inspect.js';
+import { gitIn, makeBaseRepo } from './git-inspect.js';
 
 const { bash, write, commit, pause, text } = steps;
 
@@ -53,13 +50,7 @@ beforeAll(async () => {
     ),
   });
   orchestrator = await startOrchestratorProcess({ env: { ...claudeEnvFor(model), FANOUT_CONCURRENCY: '4' } });
-  base = mkdtempSync(join(tmpdir(), 'fanout-merge-base-'));
-  execFileSync('git', ['init', '-q', '-b', 'trunk', base]);
-  writeFileSync(join(base, 'shared.txt'), 'the base\n');
-  execFileSync('git', ['add', '-A'], { cwd: base });
-  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '-m', 'base'], {
-    cwd: base,
-  });
+  base = makeBaseRepo({ 'shared.txt': 'the base\n' }, 'trunk');
   const created = await api<Run>(orchestrator.url, 'POST', '/api/runs', {
     prompt: '[merge] change shared.txt',
     agents: 4,

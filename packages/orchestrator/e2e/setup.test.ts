@@ -1,6 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFileSchema, runPaths, type Run } from '@fanout/shared';
@@ -16,7 +14,7 @@ import {
   type OrchestratorProcess,
   type ScriptedModel,
 } from '@fanout/test-utils';
-import { gitIn } from './git-inspect.js';
+import { gitIn, makeBaseRepo } from './git-inspect.js';
 
 const { write, commit, text } = steps;
 
@@ -39,13 +37,7 @@ beforeAll(async () => {
   });
   orchestrator = await startOrchestratorProcess({ env: { ...claudeEnvFor(model), FANOUT_CONCURRENCY: '2' } });
   // A base repository with a tracked file and an untracked .env.
-  base = mkdtempSync(join(tmpdir(), 'fanout-setup-base-'));
-  execFileSync('git', ['init', '-q', '-b', 'main', base]);
-  writeFileSync(join(base, 'tracked.txt'), 'tracked\n');
-  execFileSync('git', ['add', 'tracked.txt'], { cwd: base });
-  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '-m', 'base'], {
-    cwd: base,
-  });
+  base = makeBaseRepo({ 'tracked.txt': 'tracked\n' });
   writeFileSync(join(base, '.env'), ENV);
 });
 
