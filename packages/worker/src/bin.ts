@@ -1,8 +1,5 @@
 #!/usr/bin/env node
-import { lowerPriority } from './priority.js';
 import { runWorker } from './run-agent.js';
-
-lowerPriority();
 
 /** fanout-worker: runs one agent of a run; settings come from the environment (see config.ts). */
 const code = await runWorker({ env: process.env }).catch((error: unknown) => {

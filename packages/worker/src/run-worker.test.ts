@@ -5,7 +5,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { getPriority } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resultFileSchema, stateFileSchema, type ResultFile } from '@fanout/shared';
@@ -18,7 +17,6 @@ import {
   type Step,
 } from '@fanout/test-utils';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { WORKER_NICE } from './priority.js';
 import { createRunFixture, type RunFixture, type RunFixtureOptions } from './testing/run-fixture.js';
 import { findProcessesIn } from './worktree-processes.js';
 
@@ -50,13 +48,10 @@ function startWorker(
   fixture: RunFixture,
   model: ScriptedModel,
   env: Record<string, string> = {},
-  options: { detached?: boolean } = {},
 ): WorkerProcess {
   const child = spawn(process.execPath, [BIN], {
     env: { ...process.env, ...claudeEnvFor(model), ...fixture.workerEnv(0), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
-    // As the local executor starts it: in a session of its own.
-    detached: options.detached ?? false,
   });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -303,25 +298,6 @@ describe('fanout-worker with the real Claude Code', () => {
       );
     },
   );
-
-  it('yields the CPU: the worker and its Claude Code run at nice 5', { timeout: 60_000 }, async () => {
-    const { model, fixture } = await setup(() => [{ kind: 'hang', ms: 120_000 }]);
-    const worker = startWorker(fixture, model, {}, { detached: true });
-    await expect.poll(() => waitingOnStep(model, 0), { timeout: 30_000 }).toBe(true);
-    const pid = worker.child.pid ?? -1;
-    expect(getPriority(pid)).toBe(WORKER_NICE);
-    const claude = await claudeChildOf(pid);
-    expect(claude).not.toBeNull();
-    expect(getPriority(claude ?? -1)).toBe(WORKER_NICE);
-    // Where the kernel groups sessions for scheduling, the worker's own session's group is lowered too,
-    // and only that one: the test runner's group keeps its priority.
-    if (existsSync('/proc/self/autogroup')) {
-      expect(await readFile(`/proc/${pid}/autogroup`, 'utf8')).toMatch(/ nice 5\n?$/);
-      expect(await readFile('/proc/self/autogroup', 'utf8')).toMatch(/ nice 0\n?$/);
-    }
-    worker.child.kill('SIGTERM');
-    expect(await worker.exited, worker.output()).toBe(0);
-  });
 
   it(
     'stops on SIGTERM, ends what runs in the worktree and commits the work',
