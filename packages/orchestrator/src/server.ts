@@ -32,9 +32,9 @@ export interface StartDeps {
  * V8's young generation grows to 16 MB semi-spaces by default; a worker allocates little and gains nothing
  * from that, while one worker per agent pays it in resident memory. `--optimize-for-size` trades speed a
  * worker does not need (it mostly waits for Claude Code) for memory: its USS went from 38 to 27 MB
- * (npm run bench; see BENCHMARKS.md).
+ * (npm run bench; see BENCHMARKS.md). The worker image's `fanout-worker` passes the same flags.
  */
-const WORKER_NODE_FLAGS = ['--max-semi-space-size=1', '--optimize-for-size'];
+export const WORKER_NODE_FLAGS = ['--max-semi-space-size=1', '--optimize-for-size'];
 
 /** The `fanout-worker` command: the worker package's built bin, run by this Node.js. */
 export function localWorkerCommand(): string[] {
