@@ -1,9 +1,9 @@
 import type { CheckResult } from '@fanout/shared';
 import { fileExists } from './atomic-file.js';
 import { watchCancelFile } from './cancel-watch.js';
-import { errorMessage, type Logger } from './logger.js';
+import type { Logger } from './logger.js';
 import { runCheck } from './run-check.js';
-import { killWorktreeProcesses } from './worktree-processes.js';
+import { endLeftovers } from './worktree-processes.js';
 
 export interface CheckPhaseOptions {
   command: string;
@@ -58,11 +58,6 @@ export async function runCheckPhase(options: CheckPhaseOptions): Promise<CheckRe
   } finally {
     watch.stop();
     unsubscribe();
-    try {
-      const killed = await killWorktreeProcesses(options.worktree, { graceMs: options.killGraceMs });
-      if (killed.length > 0) log.info('ended processes the check left in the worktree', { pids: killed });
-    } catch (error) {
-      log.error('could not scan for processes in the worktree', { error: errorMessage(error) });
-    }
+    await endLeftovers(options.worktree, options.killGraceMs, 'the check', log);
   }
 }

@@ -15,6 +15,14 @@ export const SAVE_REASONS: Record<SaveReason, string> = {
 
 export const FANOUT_IDENTITY = { name: 'fanout', email: 'fanout@fanout.local' } as const;
 
+/** The environment that makes git author and commit as fanout. */
+export const FANOUT_GIT_ENV = {
+  GIT_AUTHOR_NAME: FANOUT_IDENTITY.name,
+  GIT_AUTHOR_EMAIL: FANOUT_IDENTITY.email,
+  GIT_COMMITTER_NAME: FANOUT_IDENTITY.name,
+  GIT_COMMITTER_EMAIL: FANOUT_IDENTITY.email,
+} as const;
+
 /** git in one worktree; never prompts, never reads a pager. */
 function git(worktree: string, args: string[], env: Record<string, string> = {}): Promise<GitResult> {
   return runGit(worktree, args, { env: { GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', ...env } });
@@ -59,12 +67,7 @@ export async function saveUncommittedWork(
   const staged = await git(worktree, ['diff', '--cached', '--quiet']);
   if (staged.exitCode === 0) return null;
   if (staged.exitCode !== 1) throw new Error(`git diff --cached failed: ${staged.stderr.trim()}`);
-  const identity = {
-    GIT_AUTHOR_NAME: FANOUT_IDENTITY.name,
-    GIT_AUTHOR_EMAIL: FANOUT_IDENTITY.email,
-    GIT_COMMITTER_NAME: FANOUT_IDENTITY.name,
-    GIT_COMMITTER_EMAIL: FANOUT_IDENTITY.email,
-  };
+  const identity = FANOUT_GIT_ENV;
   await gitOk(
     worktree,
     [

@@ -28,6 +28,7 @@ export {
   diffStat,
   parseShortStat,
   SAVE_REASONS,
+  FANOUT_GIT_ENV,
   FANOUT_IDENTITY,
 } from './git-commit.js';
 export { writeJsonAtomic, writeJsonOnce } from './atomic-file.js';

@@ -33,7 +33,7 @@ import { ProgressTracker, decideOutcome, mcpServerProblem, type Outcome, type St
 import { SetupError, checkWorktree, loadRunFile } from './setup.js';
 import { lastLines, runSetupPhase } from './setup-phase.js';
 import { TranscriptWriter } from './transcript.js';
-import { killWorktreeProcesses } from './worktree-processes.js';
+import { endLeftovers } from './worktree-processes.js';
 
 /** setTimeout's longest delay (about 24.8 days). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -471,12 +471,7 @@ async function saveWork(
   log: Logger,
   commitLeftovers: boolean,
 ): Promise<SavedWork> {
-  try {
-    const killed = await killWorktreeProcesses(config.worktree, { graceMs: killGraceMs });
-    if (killed.length > 0) log.info('ended processes left in the worktree', { pids: killed });
-  } catch (error) {
-    log.error('could not scan for processes in the worktree', { error: errorMessage(error) });
-  }
+  await endLeftovers(config.worktree, killGraceMs, 'the agent', log);
   try {
     const branch = await currentBranch(config.worktree);
     if (branch !== config.branch) {

@@ -4,7 +4,7 @@ import { excludeFromCommits } from './info-exclude.js';
 import { errorMessage, type Logger } from './logger.js';
 import { runCommand, type CommandResult } from './run-command.js';
 import { runGit } from './run-git.js';
-import { killWorktreeProcesses } from './worktree-processes.js';
+import { endLeftovers } from './worktree-processes.js';
 
 /** How much of the end of a failed setup's output its error message quotes. */
 const MESSAGE_LINES = 10;
@@ -89,12 +89,7 @@ export async function runSetupPhase(options: SetupPhaseOptions): Promise<SetupPh
     log.warn('could not write setup.log', { error: errorMessage(error) });
   });
   if (result.status !== 'passed') {
-    try {
-      const killed = await killWorktreeProcesses(options.worktree, { graceMs: options.killGraceMs });
-      if (killed.length > 0) log.info('ended processes the setup left in the worktree', { pids: killed });
-    } catch (error) {
-      log.error('could not scan for processes in the worktree', { error: errorMessage(error) });
-    }
+    await endLeftovers(options.worktree, options.killGraceMs, 'the setup', log);
     return { ok: false, result, reason: setupFailureMessage(result) };
   }
   try {

@@ -1,5 +1,6 @@
 import { readFile, readdir, readlink, realpath } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { errorMessage, type Logger } from './logger.js';
 
 /**
  * Ends every process whose working directory is inside a worktree, so nothing writes into it while fanout
@@ -117,4 +118,17 @@ export async function killWorktreeProcesses(dir: string, options: KillOptions = 
     await waitGone(stubborn, 2000, procRoot);
   }
   return [...new Set(signalled)];
+}
+
+/**
+ * Ends whatever `what` (the agent, the setup, the check) left running in the worktree, and logs it. Never
+ * rejects: a failed scan is logged, and the caller goes on.
+ */
+export async function endLeftovers(dir: string, graceMs: number, what: string, log: Logger): Promise<void> {
+  try {
+    const killed = await killWorktreeProcesses(dir, { graceMs });
+    if (killed.length > 0) log.info(`ended processes ${what} left in the worktree`, { pids: killed });
+  } catch (error) {
+    log.error('could not scan for processes in the worktree', { error: errorMessage(error) });
+  }
 }

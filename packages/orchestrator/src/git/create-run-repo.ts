@@ -1,13 +1,6 @@
 import { mkdir } from 'node:fs/promises';
-import { FANOUT_IDENTITY, runGit } from '@fanout/worker';
+import { FANOUT_GIT_ENV, runGit } from '@fanout/worker';
 import { git } from './git.js';
-
-const FANOUT_GIT_IDENTITY = {
-  GIT_AUTHOR_NAME: FANOUT_IDENTITY.name,
-  GIT_AUTHOR_EMAIL: FANOUT_IDENTITY.email,
-  GIT_COMMITTER_NAME: FANOUT_IDENTITY.name,
-  GIT_COMMITTER_EMAIL: FANOUT_IDENTITY.email,
-};
 
 export interface RunRepoOptions {
   repo: string;
@@ -39,7 +32,7 @@ export async function createRunRepo(options: RunRepoOptions): Promise<string> {
     await git(
       repo,
       ['commit', '--quiet', '--allow-empty', '-m', `fanout: start of run ${options.runId}`],
-      FANOUT_GIT_IDENTITY,
+      FANOUT_GIT_ENV,
     );
   }
   // Worktrees share one object store; an automatic gc in one of them could prune another's objects.

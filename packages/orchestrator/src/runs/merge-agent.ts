@@ -7,17 +7,11 @@ import {
   type MergeRequest,
   type MergeResult,
 } from '@fanout/shared';
-import { FANOUT_IDENTITY, runGit } from '@fanout/worker';
+import { FANOUT_GIT_ENV, runGit } from '@fanout/worker';
 import { git } from '../git/git.js';
 import type { RunStore } from './run-store.js';
 
-const IDENTITY_ENV = {
-  GIT_AUTHOR_NAME: FANOUT_IDENTITY.name,
-  GIT_AUTHOR_EMAIL: FANOUT_IDENTITY.email,
-  GIT_COMMITTER_NAME: FANOUT_IDENTITY.name,
-  GIT_COMMITTER_EMAIL: FANOUT_IDENTITY.email,
-  GIT_TERMINAL_PROMPT: '0',
-};
+const IDENTITY_ENV = { ...FANOUT_GIT_ENV, GIT_TERMINAL_PROMPT: '0' };
 
 /** One merge at a time per run in this process; git's own index lock guards against other replicas. */
 const queues = new Map<string, Promise<unknown>>();
