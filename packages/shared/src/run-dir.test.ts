@@ -60,3 +60,16 @@ describe('result.json check', () => {
     ).toBe(true);
   });
 });
+
+describe('run.json setup and copyFiles', () => {
+  it('reads an older run as one without setup or copied files', () => {
+    const run = runFileSchema.parse(RUN_FILE);
+    expect(run.setup).toBeNull();
+    expect(run.copyFiles).toEqual([]);
+  });
+  it('keeps them', () => {
+    const run = runFileSchema.parse({ ...RUN_FILE, setup: 'npm ci', copyFiles: ['.env'] });
+    expect(run.setup).toBe('npm ci');
+    expect(run.copyFiles).toEqual(['.env']);
+  });
+});

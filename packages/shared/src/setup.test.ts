@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { runFileSchema } from './run-dir.js';
 import { runRequestSchema } from './run-request.js';
 import { copyPathProblem, normalizeCopyPath } from './setup.js';
 
@@ -73,33 +72,5 @@ describe('runRequestSchema copyFiles', () => {
   it('normalizes a path to the form kept in run.json', () => {
     expect(normalizeCopyPath('./a//b/./c/')).toBe('a/b/c');
     expect(normalizeCopyPath('.env')).toBe('.env');
-  });
-});
-
-describe('run.json setup and copyFiles', () => {
-  const RUN_FILE = {
-    version: 1,
-    id: '01jz0000000000000000000000',
-    createdAt: '2025-01-01T00:00:00.000Z',
-    prompt: 'p',
-    agents: 1,
-    model: null,
-    models: [null],
-    baseRepo: null,
-    baseRef: null,
-    baseCommit: 'abc',
-    maxTurns: null,
-    timeoutSeconds: 600,
-    runDir: '/runs/run-01jz0000000000000000000000',
-  };
-  it('reads an older run as one without setup or copied files', () => {
-    const run = runFileSchema.parse(RUN_FILE);
-    expect(run.setup).toBeNull();
-    expect(run.copyFiles).toEqual([]);
-  });
-  it('keeps them', () => {
-    const run = runFileSchema.parse({ ...RUN_FILE, setup: 'npm ci', copyFiles: ['.env'] });
-    expect(run.setup).toBe('npm ci');
-    expect(run.copyFiles).toEqual(['.env']);
   });
 });
