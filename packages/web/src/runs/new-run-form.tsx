@@ -20,6 +20,46 @@ function FieldError({ id, message }: { id: string; message: string | undefined }
   );
 }
 
+type TextFieldName = 'model' | 'budgetUsd' | 'check' | 'setup';
+
+/** One optional one-line field of the form: label, input, hint and the error the API gave for it. */
+function TextField(props: {
+  id: string;
+  name: TextFieldName;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  error: string | undefined;
+  hint: string;
+  placeholder: string;
+  className?: string;
+  inputMode?: 'decimal';
+}) {
+  const { id } = props;
+  return (
+    <div className={props.className ? `field ${props.className}` : 'field'}>
+      <label htmlFor={id}>{props.label}</label>
+      <input
+        id={id}
+        name={props.name}
+        type="text"
+        autoComplete="off"
+        spellCheck={false}
+        inputMode={props.inputMode}
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+        placeholder={props.placeholder}
+        aria-invalid={props.error ? true : undefined}
+        aria-describedby={`${id}-hint ${id}-error`}
+      />
+      <p className="hint" id={`${id}-hint`}>
+        {props.hint}
+      </p>
+      <FieldError id={`${id}-error`} message={props.error} />
+    </div>
+  );
+}
+
 /**
  * A new run: prompt, number of agents, model, and an optional budget, check command and setup command. Input is checked against the contract's schema, then
  * by the server; what either refuses is shown next to the field it names, in the API's words.
@@ -74,12 +114,18 @@ export function NewRunForm({ onCreated }: { onCreated: (run: Run) => void }) {
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) void submit();
   }
 
-  const field = (name: 'prompt' | 'agents' | 'model' | 'budgetUsd' | 'check' | 'setup') => ({
+  const field = (name: 'prompt' | 'agents') => ({
     id: `${id}-${name}`,
     'aria-invalid': errors.fields[name] ? true : undefined,
     'aria-describedby': `${id}-${name}-hint ${id}-${name}-error`,
   });
   const count = parseAgentCount(agents);
+  const textField = (
+    name: TextFieldName,
+    label: string,
+    value: string,
+    onChange: (value: string) => void,
+  ) => ({ id: `${id}-${name}`, name, label, value, onChange, error: errors.fields[name] });
 
   return (
     <form
@@ -124,76 +170,30 @@ export function NewRunForm({ onCreated }: { onCreated: (run: Run) => void }) {
           </p>
           <FieldError id={`${id}-agents-error`} message={errors.fields.agents} />
         </div>
-        <div className="field field-model">
-          <label htmlFor={`${id}-model`}>Model</label>
-          <input
-            {...field('model')}
-            name="model"
-            type="text"
-            autoComplete="off"
-            spellCheck={false}
-            value={model}
-            onChange={(e) => setModel(e.target.value)}
-            placeholder={config.defaultModel ?? 'server default'}
-          />
-          <p className="hint" id={`${id}-model-hint`}>
-            Optional
-          </p>
-          <FieldError id={`${id}-model-error`} message={errors.fields.model} />
-        </div>
-        <div className="field field-budget">
-          <label htmlFor={`${id}-budgetUsd`}>Budget (US$)</label>
-          <input
-            {...field('budgetUsd')}
-            name="budgetUsd"
-            type="text"
-            inputMode="decimal"
-            autoComplete="off"
-            value={budget}
-            onChange={(e) => setBudget(e.target.value)}
-            placeholder="no limit"
-          />
-          <p className="hint" id={`${id}-budgetUsd-hint`}>
-            Optional. Split evenly among the agents.
-          </p>
-          <FieldError id={`${id}-budgetUsd-error`} message={errors.fields.budgetUsd} />
-        </div>
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-check`}>Check command</label>
-        <input
-          {...field('check')}
-          name="check"
-          type="text"
-          autoComplete="off"
-          spellCheck={false}
-          value={check}
-          onChange={(e) => setCheck(e.target.value)}
-          placeholder="e.g. npm test"
+        <TextField
+          {...textField('model', 'Model', model, setModel)}
+          className="field-model"
+          placeholder={config.defaultModel ?? 'server default'}
+          hint="Optional"
         />
-        <p className="hint" id={`${id}-check-hint`}>
-          Optional. Runs in each agent’s worktree after the agent stops; its result is shown on the agent.
-        </p>
-        <FieldError id={`${id}-check-error`} message={errors.fields.check} />
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-setup`}>Setup command</label>
-        <input
-          {...field('setup')}
-          name="setup"
-          type="text"
-          autoComplete="off"
-          spellCheck={false}
-          value={setup}
-          onChange={(e) => setSetup(e.target.value)}
-          placeholder="e.g. npm ci"
+        <TextField
+          {...textField('budgetUsd', 'Budget (US$)', budget, setBudget)}
+          className="field-budget"
+          inputMode="decimal"
+          placeholder="no limit"
+          hint="Optional. Split evenly among the agents."
         />
-        <p className="hint" id={`${id}-setup-hint`}>
-          Optional. Runs in each agent’s worktree before the agent starts, within its time limit; what it
-          creates is never committed.
-        </p>
-        <FieldError id={`${id}-setup-error`} message={errors.fields.setup} />
       </div>
+      <TextField
+        {...textField('check', 'Check command', check, setCheck)}
+        placeholder="e.g. npm test"
+        hint="Optional. Runs in each agent’s worktree after the agent stops; its result is shown on the agent."
+      />
+      <TextField
+        {...textField('setup', 'Setup command', setup, setSetup)}
+        placeholder="e.g. npm ci"
+        hint="Optional. Runs in each agent’s worktree before the agent starts, within its time limit; what it creates is never committed."
+      />
       {errors.form && (
         <p className="form-error" role="alert">
           {errors.form}
