@@ -46,7 +46,7 @@ export async function openRunEvents(
   if (cursor) {
     for (let i = 0; i < file.agents; i++) {
       const want = cursor.agents[i]?.lines ?? 0;
-      const have = await readers[i]!.skip(want);
+      const have = readers[i]!.skip(want);
       if (have < want)
         throw new FanoutError('invalid_request', 'Last-Event-ID: is ahead of the run', {
           field: 'Last-Event-ID',
@@ -78,10 +78,8 @@ async function* streamRunEvents(
     } else {
       // From now: the current run, with every transcript line so far counted as sent.
       const run = await store.get(id);
-      const phases = await Promise.all(
-        Array.from({ length: file.agents }, async (_, i) => agentPhase(await store.agentFiles(id, i))),
-      );
-      const lines = await Promise.all(readers.map((r) => r.skip(Number.MAX_SAFE_INTEGER)));
+      const phases = Array.from({ length: file.agents }, (_, i) => agentPhase(store.agentFilesSync(id, i)));
+      const lines = readers.map((r) => r.skip(Number.MAX_SAFE_INTEGER));
       cursor = {
         agents: phases.map((p, i) => ({ lines: lines[i] ?? 0, phase: p.phase, rev: p.rev })),
         done: false,
@@ -104,9 +102,9 @@ async function* streamRunEvents(
         const change = changes === 'all' ? 'files' : changes.get(i);
         if (!change) continue;
         // The agent's files before its transcript: a result means the transcript is complete.
-        const files = change === 'files' ? await store.agentFiles(id, i) : null;
+        const files = change === 'files' ? store.agentFilesSync(id, i) : null;
         for (;;) {
-          const lines = await readers[i]!.read(BATCH_LINES);
+          const lines = readers[i]!.read(BATCH_LINES);
           for (const line of lines) {
             pos.lines += 1;
             yield {

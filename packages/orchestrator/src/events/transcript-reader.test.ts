@@ -16,35 +16,35 @@ afterEach(async () => {
 
 describe('TranscriptReader', () => {
   it('reads nothing from a missing file', async () => {
-    expect(await new TranscriptReader(path).read()).toEqual([]);
+    expect(new TranscriptReader(path).read()).toEqual([]);
   });
 
   it('returns lines read past `max` on the next call, even when the file has not grown', async () => {
     await writeFile(path, '1\n2\n3\n4\n');
     const reader = new TranscriptReader(path);
-    expect(await reader.skip(2)).toBe(2);
-    expect(await reader.read(1)).toEqual(['3']);
-    expect(await reader.read()).toEqual(['4']);
-    expect(await reader.read()).toEqual([]);
+    expect(reader.skip(2)).toBe(2);
+    expect(reader.read(1)).toEqual(['3']);
+    expect(reader.read()).toEqual(['4']);
+    expect(reader.read()).toEqual([]);
   });
 
   it('leaves a line without its newline for later', async () => {
     await writeFile(path, '{"a":1}\n{"b":');
     const reader = new TranscriptReader(path);
-    expect(await reader.read()).toEqual(['{"a":1}']);
+    expect(reader.read()).toEqual(['{"a":1}']);
     await appendFile(path, '2}\n');
-    expect(await reader.read()).toEqual(['{"b":2}']);
+    expect(reader.read()).toEqual(['{"b":2}']);
   });
 
   it('skip reports how many lines there were', async () => {
     await writeFile(path, 'a\nb\n');
-    expect(await new TranscriptReader(path).skip(5)).toBe(2);
+    expect(new TranscriptReader(path).skip(5)).toBe(2);
   });
 
   it('keeps multi-byte characters split across reads whole', async () => {
     const long = 'é'.repeat(200_000);
     await writeFile(path, `${long}\nx\n`);
-    expect(await new TranscriptReader(path).read()).toEqual([long, 'x']);
+    expect(new TranscriptReader(path).read()).toEqual([long, 'x']);
   });
 });
 

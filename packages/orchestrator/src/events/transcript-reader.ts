@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { closeSync, openSync, readSync } from 'node:fs';
 
 /** Bytes read at a time; longer lines take several reads. */
 const CHUNK_BYTES = 64 * 1024;
@@ -6,6 +6,10 @@ const CHUNK_BYTES = 64 * 1024;
 /**
  * Reads complete lines appended to a transcript since the last call. A line the worker is still
  * writing (no newline yet) is left for the next call.
+ *
+ * Reads are synchronous on purpose. A live stream reads a few kilobytes per change notice; through the
+ * thread pool that is three round trips, and while agents keep every core busy each one waits for the
+ * CPU: tens of milliseconds per notice (see BENCHMARKS.md). Read at once, it costs microseconds.
  */
 export class TranscriptReader {
   private offset = 0;
@@ -16,10 +20,10 @@ export class TranscriptReader {
   constructor(private readonly path: string) {}
 
   /** Skips the first `count` lines; returns how many there were (fewer when the file is shorter). */
-  async skip(count: number): Promise<number> {
+  skip(count: number): number {
     let skipped = 0;
     while (skipped < count) {
-      const lines = await this.read(count - skipped);
+      const lines = this.read(count - skipped);
       if (lines.length === 0) break;
       skipped += lines.length;
     }
@@ -27,10 +31,10 @@ export class TranscriptReader {
   }
 
   /** New complete lines, at most `max`. */
-  async read(max = Infinity): Promise<string[]> {
-    let handle;
+  read(max = Infinity): string[] {
+    let fd: number;
     try {
-      handle = await open(this.path, 'r');
+      fd = openSync(this.path, 'r');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;
@@ -38,6 +42,7 @@ export class TranscriptReader {
     try {
       const lines: string[] = [];
       const chunk = (this.chunk ??= Buffer.allocUnsafe(CHUNK_BYTES));
+      let end = false;
       for (;;) {
         // Whole lines already read come first: a read that stopped at `max` leaves them in `carry`.
         let newline: number;
@@ -46,14 +51,16 @@ export class TranscriptReader {
           this.offset += newline + 1;
           this.carry = this.carry.subarray(newline + 1);
         }
-        if (lines.length >= max) break;
-        const { bytesRead } = await handle.read(chunk, 0, chunk.length, this.offset + this.carry.length);
+        if (lines.length >= max || end) break;
+        const bytesRead = readSync(fd, chunk, 0, chunk.length, this.offset + this.carry.length);
         if (bytesRead === 0) break;
         this.carry = Buffer.concat([this.carry, chunk.subarray(0, bytesRead)]);
+        // A short read reached the end of the file: nothing more to read for now.
+        end = bytesRead < chunk.length;
       }
       return lines;
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
   }
 }

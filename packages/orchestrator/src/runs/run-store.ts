@@ -12,7 +12,7 @@ import {
   type Run,
   type RunFile,
 } from '@fanout/shared';
-import { readJsonFile } from '../storage/read-json-file.js';
+import { readJsonFile, readJsonFileSync } from '../storage/read-json-file.js';
 import { buildAgent, buildRun, type AgentFiles } from './build-run.js';
 
 const RUN_DIR_PATTERN = /^run-([0-9a-hjkmnp-tv-z]{26})$/;
@@ -61,6 +61,14 @@ export class RunStore {
       result ? null : readJsonFile(p.launch, launchFileSchema),
     ]);
     return { launch, state, result };
+  }
+
+  /** `agentFiles` read synchronously, for a live stream (see `readJsonFileSync`); in the same order. */
+  agentFilesSync(id: string, index: number): AgentFiles {
+    const p = this.paths(id).agent(index);
+    const result = readJsonFileSync(p.result, resultFileSchema);
+    const state = readJsonFileSync(p.state, stateFileSchema);
+    return { launch: result ? null : readJsonFileSync(p.launch, launchFileSchema), state, result };
   }
 
   async cancelRequested(id: string): Promise<boolean> {

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs';
+import { readFile, readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import type { z } from 'zod';
 
@@ -14,8 +14,26 @@ export async function readJsonFile<T>(path: string, schema: z.ZodType<T>): Promi
   try {
     text = await readFileAsync(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
+    return missing(error);
   }
   return schema.parse(JSON.parse(text));
+}
+
+/**
+ * `readJsonFile` without the thread pool, for a live stream's few small files per change: on a machine
+ * whose cores the agents keep busy, each trip through the pool waits for the CPU (see TranscriptReader).
+ */
+export function readJsonFileSync<T>(path: string, schema: z.ZodType<T>): T | null {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    return missing(error);
+  }
+  return schema.parse(JSON.parse(text));
+}
+
+function missing(error: unknown): null {
+  if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+  throw error;
 }
