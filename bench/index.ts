@@ -9,7 +9,7 @@ import { measureLiveLatency } from './live-latency.js';
 import { RunMemorySampler, idleRssMb } from './memory.js';
 import { measureOverhead } from './overhead.js';
 import { renderResults, writeResults } from './report.js';
-import { loadSettings } from './settings.js';
+import { ORCHESTRATOR_ENV, loadSettings } from './settings.js';
 
 /**
  * `npm run bench`: fanout's overhead against bare SDK calls, memory, the API with 1,000 runs on disk, and
@@ -19,8 +19,6 @@ import { loadSettings } from './settings.js';
 const BUILT = ['shared', 'test-utils', 'worker', 'orchestrator'].map((p) =>
   join(REPO_ROOT, 'packages', p, 'dist'),
 );
-/** The agents run in the orchestrator's environment; this puts them at the orchestrator's cap. */
-const ORCHESTRATOR_ENV = { FANOUT_CONCURRENCY: '16', FANOUT_MAX_AGENTS: '16', FANOUT_WEB_ROOT: '' };
 
 async function main(): Promise<void> {
   const missing = BUILT.filter((dir) => !existsSync(dir));

@@ -1,5 +1,6 @@
-import { runPaths, type Run } from '@fanout/shared';
+import { isFinalRunStatus, runPaths, type Run } from '@fanout/shared';
 import type { OrchestratorProcess, ScriptedModel } from '@fanout/test-utils';
+import { Worker } from 'node:worker_threads';
 import { createParser } from 'eventsource-parser';
 import { checkFanoutRun, timedFanoutRun } from './fanout-run.js';
 import { watchLines, type LineWatcher } from './line-watcher.js';
@@ -17,39 +18,75 @@ interface Received {
   t: bigint;
 }
 
+/**
+ * The SSE client runs on a thread of its own, like a browser tab in a process of its own: on the bench's
+ * main thread it would wait behind the scripted model, which answers every agent from there. It stamps
+ * each chunk as it arrives; the main thread parses them afterwards.
+ */
+const CLIENT_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const http = require('node:http');
+const chunks = [];
+const request = http.get(workerData.url, { headers: { accept: 'text/event-stream' } }, (response) => {
+  if (response.statusCode !== 200) {
+    parentPort.postMessage({ error: 'events: HTTP ' + response.statusCode });
+    response.resume();
+    return;
+  }
+  parentPort.postMessage({ open: true });
+  response.on('data', (data) => chunks.push({ t: process.hrtime.bigint(), data: data.toString('latin1') }));
+  response.on('end', () => parentPort.postMessage({ chunks }));
+  response.on('error', (error) => parentPort.postMessage({ error: String(error) }));
+});
+request.on('error', (error) => parentPort.postMessage({ error: String(error) }));
+parentPort.on('message', () => request.destroy());
+`;
+
+interface Chunk {
+  t: bigint;
+  data: string;
+}
+
 /** Reads a run's event stream from now on, stamping every `message` event with its arrival time. */
-async function followEvents(url: string, signal: AbortSignal): Promise<{ done: Promise<Received[]> }> {
-  const response = await fetch(url, { headers: { accept: 'text/event-stream' }, signal });
-  if (response.status !== 200 || !response.body) throw new Error(`events: HTTP ${response.status}`);
-  const received: Received[] = [];
-  let arrived = 0n;
-  let finished = false;
-  const parser = createParser({
-    onEvent(event) {
-      if (event.event === 'message') {
-        const data = JSON.parse(event.data) as { agent: number; seq: number };
-        received.push({ agent: data.agent, seq: data.seq, t: arrived });
-      } else if (
-        event.event === 'run' &&
-        ['succeeded', 'failed', 'partial', 'cancelled'].includes((JSON.parse(event.data) as Run).status)
-      ) {
-        finished = true;
-      }
-    },
+async function followEvents(url: string): Promise<{ done: Promise<Received[]>; stop(): void }> {
+  const worker = new Worker(CLIENT_SOURCE, { eval: true, workerData: { url } });
+  const chunks = new Promise<Chunk[]>((resolve, reject) => {
+    worker.on('message', (m: { open?: true; chunks?: Chunk[]; error?: string }) => {
+      if (m.error) reject(new Error(m.error));
+      if (m.chunks) resolve(m.chunks);
+    });
+    worker.once('error', reject);
+    worker.once('exit', () => reject(new Error('events: the client stopped before the stream ended')));
   });
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  const done = (async () => {
-    for (;;) {
-      const { value, done: end } = await reader.read();
-      if (end) break;
-      arrived = process.hrtime.bigint();
-      parser.feed(decoder.decode(value, { stream: true }));
+  chunks.catch(() => undefined);
+  await new Promise<void>((resolve, reject) => {
+    worker.on('message', (m: { open?: true }) => m.open && resolve());
+    chunks.catch(reject);
+  });
+  const done = chunks.then((all) => {
+    void worker.terminate();
+    const received: Received[] = [];
+    let arrived = 0n;
+    let finished = false;
+    const parser = createParser({
+      onEvent(event) {
+        if (event.event === 'message') {
+          const data = JSON.parse(event.data) as { agent: number; seq: number };
+          received.push({ agent: data.agent, seq: data.seq, t: arrived });
+        } else if (event.event === 'run' && isFinalRunStatus((JSON.parse(event.data) as Run).status)) {
+          finished = true;
+        }
+      },
+    });
+    const decoder = new TextDecoder();
+    for (const chunk of all) {
+      arrived = chunk.t;
+      parser.feed(decoder.decode(Buffer.from(chunk.data, 'latin1'), { stream: true }));
     }
     if (!finished) throw new Error('events: the stream ended without a final run event');
     return received;
-  })();
-  return { done };
+  });
+  return { done, stop: () => worker.postMessage('stop') };
 }
 
 /**
@@ -63,17 +100,16 @@ export async function measureLiveLatency(
   model: ScriptedModel,
   agents: number,
 ): Promise<LiveLatencyResult> {
-  const abort = new AbortController();
-  let events: Promise<Received[]> | null = null;
+  let client: { done: Promise<Received[]>; stop(): void } | null = null;
   let watcher: LineWatcher | null = null;
   try {
     const timed = await timedFanoutRun(o, agents, undefined, async (run) => {
       const paths = runPaths(o.storage, run.id);
       watcher = await watchLines(run.agents.map((a) => paths.agent(a.index).transcript));
-      events = (await followEvents(`${o.url}/api/runs/${run.id}/events`, abort.signal)).done;
+      client = await followEvents(`${o.url}/api/runs/${run.id}/events`);
     });
     checkFanoutRun(o.storage, timed.run, model);
-    const received = await events!;
+    const received = await client!.done;
     await watcher!.close();
     const written = watcher!.times;
     const samples: number[] = [];
@@ -89,7 +125,7 @@ export async function measureLiveLatency(
     for (const r of received) samples.push(Number(r.t - written[r.agent]![r.seq - 1]!) / 1e6);
     return { agents, latencyMs: latency(samples) };
   } finally {
-    abort.abort();
+    (client as { stop(): void } | null)?.stop();
     await (watcher as LineWatcher | null)?.close().catch(() => undefined);
   }
 }

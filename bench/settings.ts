@@ -33,3 +33,6 @@ export function loadSettings(env: NodeJS.ProcessEnv): BenchSettings {
     liveAgents: quick ? 2 : 8,
   };
 }
+
+/** The orchestrator every measurement runs: no agent waits for a slot, and no web UI is served. */
+export const ORCHESTRATOR_ENV = { FANOUT_CONCURRENCY: '16', FANOUT_MAX_AGENTS: '16', FANOUT_WEB_ROOT: '' };
