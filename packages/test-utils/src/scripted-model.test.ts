@@ -260,16 +260,22 @@ describe('Claude Code against the scripted model', () => {
     expect(model.requests.filter((r) => r.kind !== 'main')).toEqual([]);
   });
 
-  it('runs a Bash tool call', async () => {
-    await using model = await startScriptedModel({
-      script: scriptByAgent({
-        0: [{ kind: 'tool', calls: [{ name: 'Bash', input: { command: 'echo from-bash > bash.txt' } }] }],
-      }),
+  it('runs a Bash tool call with HOME set to the fixture folder, which close removes', async () => {
+    const command = 'echo from-bash > bash.txt && echo "$HOME" > home.txt';
+    const model = await startScriptedModel({
+      script: scriptByAgent({ 0: [{ kind: 'tool', calls: [{ name: 'Bash', input: { command } }] }] }),
     });
-    const { result } = await runAgent(model);
+    try {
+      const { result } = await runAgent(model);
 
-    expect(await readFile(join(cwd, 'bash.txt'), 'utf8')).toBe('from-bash\n');
-    expect(result).toMatchObject({ subtype: 'success', is_error: false, result: 'done' });
+      expect(await readFile(join(cwd, 'bash.txt'), 'utf8')).toBe('from-bash\n');
+      expect(await readFile(join(cwd, 'home.txt'), 'utf8')).toBe(`${model.home}\n`);
+      expect(result).toMatchObject({ subtype: 'success', is_error: false, result: 'done' });
+      expect(existsSync(model.home)).toBe(true);
+    } finally {
+      await model.close();
+    }
+    expect(existsSync(model.home)).toBe(false);
   });
 
   it('turns an error step into an error result carrying the message', async () => {

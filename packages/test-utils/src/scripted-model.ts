@@ -18,6 +18,9 @@
  * - A 400 is not retried but resent up to 5 more times with beta features stripped (the gateway fallback);
  *   5xx/429 are retried `CLAUDE_CODE_MAX_RETRIES` times. Each resend is the same step, next attempt.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -98,6 +101,12 @@ export interface ScriptedModel {
   url: string;
   /** Every request received, in arrival order. */
   requests: RecordedRequest[];
+  /**
+   * An empty folder, removed on close, that `claudeEnvFor` makes the agents' HOME: their shells then read
+   * no profile of this machine's (one that runs `pyenv rehash` in every login shell, say, can stall each
+   * Bash call for a minute behind a lock left by a killed shell).
+   */
+  home: string;
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -225,6 +234,7 @@ export async function startScriptedModel(options: ScriptedModelOptions): Promise
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const home = await mkdtemp(join(tmpdir(), 'fanout-agent-home-'));
 
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> => {
@@ -232,10 +242,10 @@ export async function startScriptedModel(options: ScriptedModelOptions): Promise
       closing.abort();
       server.close(() => resolve());
       server.closeAllConnections();
-    });
+    }).then(() => rm(home, { recursive: true, force: true }));
     return closed;
   };
-  return { url, requests, close, [Symbol.asyncDispose]: close };
+  return { url, requests, home, close, [Symbol.asyncDispose]: close };
 }
 
 /**
@@ -268,6 +278,7 @@ export function claudeEnvFor(model: ScriptedModel): Record<string, string> {
     DISABLE_TELEMETRY: '1',
     DISABLE_ERROR_REPORTING: '1',
     IS_SANDBOX: '1',
+    HOME: model.home,
   };
 }
 
