@@ -17,7 +17,7 @@ COPY tsconfig.base.json ./
 COPY packages/shared packages/shared
 COPY packages/test-utils packages/test-utils
 COPY packages/worker packages/worker
-RUN npx tsc -b packages/worker
+RUN npx tsc -b packages/worker && npm run bundle -w @fanout/worker
 
 # Production dependencies of the worker only.
 FROM node:20-bookworm-slim AS deps
@@ -43,9 +43,10 @@ COPY --from=build /app/packages/shared/package.json packages/shared/
 COPY --from=build /app/packages/shared/dist packages/shared/dist
 COPY --from=build /app/packages/worker/package.json packages/worker/
 COPY --from=build /app/packages/worker/dist packages/worker/dist
-# exec keeps the worker as PID 1, so SIGTERM from Kubernetes reaches it directly. The V8 flags are the
-# local executor's (WORKER_NODE_FLAGS in packages/orchestrator/src/server.ts): less memory per worker.
-RUN printf '#!/bin/sh\nexec node --max-semi-space-size=1 --optimize-for-size /app/packages/worker/dist/bin.js "$@"\n' > /usr/local/bin/fanout-worker \
+# exec keeps the worker as PID 1, so SIGTERM from Kubernetes reaches it directly. The V8 flags and the
+# bundled bin are the local executor's (WORKER_NODE_FLAGS and WORKER_BUNDLE in
+# packages/orchestrator/src/server.ts): less memory and a faster start per worker.
+RUN printf '#!/bin/sh\nexec node --max-semi-space-size=1 --optimize-for-size /app/packages/worker/dist/worker.mjs "$@"\n' > /usr/local/bin/fanout-worker \
  && chmod 755 /usr/local/bin/fanout-worker
 # Claude Code must not try to update itself or phone home from a read-only image.
 ENV NODE_ENV=production HOME=/home/fanout DISABLE_AUTOUPDATER=1 DISABLE_TELEMETRY=1 DISABLE_ERROR_REPORTING=1

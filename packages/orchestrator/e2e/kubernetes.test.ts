@@ -22,6 +22,7 @@ import {
   type Step,
 } from '@fanout/test-utils';
 import { readYamlDocuments } from '../src/executors/kubernetes/kustomize-build.js';
+import { localWorkerCommand } from '../src/server.js';
 import { changedFiles, gitIn } from './git-inspect.js';
 
 /**
@@ -125,7 +126,8 @@ beforeAll(async () => {
   kube = await startFakeKube({
     // The orchestrator's Role from k8s/base, enforced on every call.
     rules: rbac.find((d) => d.kind === 'Role')?.rules ?? [],
-    commands: { 'fanout-worker': [process.execPath, join(REPO_ROOT, 'packages/worker/dist/bin.js')] },
+    // The image's `fanout-worker`: the bundled worker with the local executor's V8 flags.
+    commands: { 'fanout-worker': localWorkerCommand() },
     claims: { 'fanout-runs': storage },
     // What the worker image's own ENV holds; as root, Claude Code also needs IS_SANDBOX.
     imageEnv: {

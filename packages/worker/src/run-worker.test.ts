@@ -20,7 +20,8 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRunFixture, type RunFixture, type RunFixtureOptions } from './testing/run-fixture.js';
 import { findProcessesIn } from './worktree-processes.js';
 
-const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+/** The bundled worker (bundle.mjs), which fanout starts for every agent. */
+const BIN = fileURLToPath(new URL('../dist/worker.mjs', import.meta.url));
 
 interface WorkerProcess {
   child: ChildProcess;

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { WORKER_NODE_FLAGS } from '../../server.js';
+import { WORKER_BUNDLE, WORKER_NODE_FLAGS } from '../../server.js';
 import { k8sDir } from './kustomize-build.js';
 
 /** Checks on docker/*.Dockerfile and deploy.sh that need no Docker engine and no cluster. */
@@ -68,8 +68,11 @@ describe('images', () => {
     const worker = finalStage(await dockerfile('worker'));
     expect(worker).toMatch(/apt-get install[^\n]* git /);
     expect(worker).toMatch(/\/usr\/local\/bin\/fanout-worker/);
-    // With the V8 flags the local executor starts workers with.
-    expect(worker).toContain(`exec node ${WORKER_NODE_FLAGS.join(' ')} /app/packages/worker/dist/bin.js`);
+    // The bundle the local executor starts, with the same V8 flags, built in the build stage.
+    expect(worker).toContain(
+      `exec node ${WORKER_NODE_FLAGS.join(' ')} /app/packages/worker/dist/${WORKER_BUNDLE}`,
+    );
+    expect(await dockerfile('worker')).toContain('npm run bundle -w @fanout/worker');
   });
 
   it('give the orchestrator git for run repositories and diffs', async () => {
