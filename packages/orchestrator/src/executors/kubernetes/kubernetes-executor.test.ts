@@ -174,8 +174,10 @@ describe('kubernetes executor', () => {
     });
     // HOME and /tmp are emptyDirs: the node gave them folders of their own.
     expect(env.home).toMatch(/fake-kube-emptydir-/);
-    await waitFor(() => existsSync(paths.agent(0).log), 'the worker log');
-    expect(readFileSync(paths.agent(0).log, 'utf8')).toContain('stub worker 0: succeed');
+    // The log file appears before the pod's output is copied into it: wait for the line itself.
+    const log = () => (existsSync(paths.agent(0).log) ? readFileSync(paths.agent(0).log, 'utf8') : '');
+    await waitFor(() => /stub worker 0: .*\n/.test(log()), 'the stub worker line in the log');
+    expect(log()).toContain('stub worker 0: succeed');
   });
 
   it('records a worker that exited without a result, and commits what it left', async () => {
