@@ -1,9 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { isFinalRunStatus } from '@fanout/shared';
+import { workerBundlePath } from '@fanout/worker';
 import { ConfigError, type Config } from './config.js';
 import type { Executor } from './executors/executor.js';
 import { LocalExecutor } from './executors/local/local-executor.js';
@@ -36,16 +35,9 @@ export interface StartDeps {
  */
 export const WORKER_NODE_FLAGS = ['--max-semi-space-size=1', '--optimize-for-size'];
 
-/**
- * The worker's build: its bin bundled with its dependencies into one module (packages/worker/bundle.mjs),
- * which Node.js loads in three quarters of the CPU time of the separate modules. The image runs it too.
- */
-export const WORKER_BUNDLE = 'worker.mjs';
-
 /** The `fanout-worker` command: the worker package's bundled bin, run by this Node.js. */
 export function localWorkerCommand(): string[] {
-  const entry = fileURLToPath(import.meta.resolve('@fanout/worker'));
-  return [process.execPath, ...WORKER_NODE_FLAGS, join(dirname(entry), WORKER_BUNDLE)];
+  return [process.execPath, ...WORKER_NODE_FLAGS, workerBundlePath()];
 }
 
 async function createExecutor(config: Config, deps: StartDeps): Promise<Executor> {

@@ -21,6 +21,7 @@ export {
 export { describeActivity, describeCheck } from './activity.js';
 export { runCheck, type CheckOptions } from './run-check.js';
 export { bundledClaudeBinary } from './claude-binary.js';
+export { WORKER_BUNDLE, workerBundlePath } from './bundle-path.js';
 export { killWorktreeProcesses, findProcessesIn, type KillOptions } from './worktree-processes.js';
 export {
   saveUncommittedWork,

@@ -17,11 +17,12 @@ import {
   type Step,
 } from '@fanout/test-utils';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { WORKER_BUNDLE } from './bundle-path.js';
 import { createRunFixture, type RunFixture, type RunFixtureOptions } from './testing/run-fixture.js';
 import { findProcessesIn } from './worktree-processes.js';
 
 /** The bundled worker (bundle.mjs), which fanout starts for every agent. */
-const BIN = fileURLToPath(new URL('../dist/worker.mjs', import.meta.url));
+const BIN = fileURLToPath(new URL(`../dist/${WORKER_BUNDLE}`, import.meta.url));
 
 interface WorkerProcess {
   child: ChildProcess;
