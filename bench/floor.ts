@@ -88,11 +88,14 @@ async function floorAgent(
   index: number,
 ): Promise<void> {
   const name = `agent-${index}`;
+  // Given, as the worker gives it, so the SDK does not look for its binary itself.
+  const claude = bundledClaudeBinary();
   let result: SDKResultMessage | null = null;
   for await (const message of query({
     prompt: WORK_PROMPT,
     options: {
       cwd: worktree,
+      pathToClaudeCodeExecutable: claude,
       model: TEST_MODEL,
       permissionMode: 'bypassPermissions',
       allowDangerouslySkipPermissions: true,
@@ -102,7 +105,7 @@ async function floorAgent(
         append: commitInstruction(name),
       },
       mcpServers: {
-        claude: { type: 'stdio', command: bundledClaudeBinary(), args: ['mcp', 'serve'], alwaysLoad: true },
+        claude: { type: 'stdio', command: claude, args: ['mcp', 'serve'], alwaysLoad: true },
       },
       strictMcpConfig: true,
       settingSources: [],

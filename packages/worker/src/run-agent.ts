@@ -27,7 +27,14 @@ import { watchCancelFile } from './cancel-watch.js';
 import { runCheckPhase } from './check-phase.js';
 import { bundledClaudeBinary } from './claude-binary.js';
 import { ConfigError, parseWorkerConfig, type WorkerConfig } from './config.js';
-import { SAVE_REASONS, currentBranch, diffStat, headCommit, saveUncommittedWork } from './git-commit.js';
+import {
+  SAVE_REASONS,
+  currentBranch,
+  diffStat,
+  headCommit,
+  readHead,
+  saveUncommittedWork,
+} from './git-commit.js';
 import { createLogger, errorMessage, type Logger } from './logger.js';
 import { ProgressTracker, decideOutcome, mcpServerProblem, type Outcome, type StopCause } from './outcome.js';
 import { SetupError, checkWorktree, loadRunFile } from './setup.js';
@@ -74,7 +81,7 @@ export interface WorkerDeps {
   onStopSignal?: (handler: (signal: string) => void) => () => void;
   /** The Agent SDK's query(). */
   query?: typeof sdkQuery;
-  /** Path of the Claude Code binary run as `claude mcp serve`. */
+  /** Path of the Claude Code binary: the agent's, and the one run as `claude mcp serve`. */
   claudeBinary?: () => string;
   timing?: Partial<WorkerTiming>;
 }
@@ -359,19 +366,24 @@ async function runQuery(
 
   const model = run.models[config.agentIndex] ?? run.model;
   const agentName = `agent-${config.agentIndex}`;
+  // Given, so the SDK does not look for its binary itself (which asks process.report, a few milliseconds).
+  const claudeBinary = (ctx.deps.claudeBinary ?? bundledClaudeBinary)();
   const options: Options = {
     cwd: config.worktree,
+    pathToClaudeCodeExecutable: claudeBinary,
     permissionMode: 'bypassPermissions',
     allowDangerouslySkipPermissions: true,
     systemPrompt: { type: 'preset', preset: 'claude_code', append: commitInstruction(config.branch) },
     mcpServers: {
       [CLAUDE_MCP_SERVER]: {
         type: 'stdio',
-        command: (ctx.deps.claudeBinary ?? bundledClaudeBinary)(),
+        command: claudeBinary,
         args: ['mcp', 'serve'],
         alwaysLoad: true,
       },
     },
+    // The SDK's default; said, because with pathToClaudeCodeExecutable set it warns when it is not.
+    mcpServersDelivery: 'argv',
     // Only fanout's own MCP server: not the repository's .mcp.json, nor a person's settings.
     strictMcpConfig: true,
     settingSources: [],
@@ -472,21 +484,29 @@ async function saveWork(
   commitLeftovers: boolean,
 ): Promise<SavedWork> {
   await endLeftovers(config.worktree, killGraceMs, 'the agent', log);
+  // The git dir, the branch and the head commit in one git call; when git cannot give them plainly (no
+  // commit yet, say), each is asked for alone.
+  const head = await readHead(config.worktree);
+  // The head after saving; undefined while unknown.
+  let commit: string | null | undefined;
   try {
-    const branch = await currentBranch(config.worktree);
+    const branch = head ? head.branch : await currentBranch(config.worktree);
     if (branch !== config.branch) {
       log.warn('the worktree is no longer on its branch', { expected: config.branch, actual: branch });
     }
     const saved = commitLeftovers
-      ? await saveUncommittedWork(config.worktree, SAVE_REASONS[outcome.saveReason], log)
+      ? await saveUncommittedWork(config.worktree, SAVE_REASONS[outcome.saveReason], log, head?.gitDir)
       : null;
     if (saved) log.info('committed uncommitted work', { commit: saved, reason: outcome.saveReason });
+    commit = saved ?? head?.commit;
   } catch (error) {
     log.error('the safety-net commit failed', { error: errorMessage(error) });
   }
-  const commit = await headCommit(config.worktree).catch(() => null);
+  commit ??= await headCommit(config.worktree).catch(() => null);
   let stat: DiffStat | null = null;
-  if (commit) {
+  if (commit === run.baseCommit) {
+    stat = { files: 0, insertions: 0, deletions: 0 }; // nothing committed since the start: no git diff
+  } else if (commit) {
     try {
       stat = await diffStat(config.worktree, run.baseCommit, commit);
     } catch (error) {

@@ -44,12 +44,24 @@ export async function loadRunFile(path: string, config: WorkerConfig): Promise<R
 export async function checkWorktree(config: WorkerConfig): Promise<void> {
   const info = await stat(config.worktree).catch(() => null);
   if (!info?.isDirectory()) throw new SetupError(`the worktree ${config.worktree} does not exist`);
-  const top = await runGit(config.worktree, ['rev-parse', '--show-toplevel']);
   const expected = await realpath(config.worktree);
+  if (await isTopOnBranch(config.worktree, expected, config.branch)) return;
+  // Something is off: ask one question at a time, to say what.
+  const top = await runGit(config.worktree, ['rev-parse', '--show-toplevel']);
   const actual = top.exitCode === 0 ? await realpath(top.stdout.trim()).catch(() => null) : null;
   if (actual !== expected) throw new SetupError(`${config.worktree} is not a git worktree`);
   const branch = await currentBranch(config.worktree);
   if (branch !== config.branch) {
     throw new SetupError(`the worktree has ${branch ?? 'a detached HEAD'} checked out, not ${config.branch}`);
   }
+}
+
+/** Whether `worktree` (whose real path is `expected`) is the top of a git worktree on `branch`: one git call. */
+async function isTopOnBranch(worktree: string, expected: string, branch: string): Promise<boolean> {
+  const result = await runGit(worktree, ['rev-parse', '--show-toplevel', '--symbolic-full-name', 'HEAD']);
+  const [top, ref, ...rest] = result.stdout.replace(/\n$/, '').split('\n');
+  if (result.exitCode !== 0 || top === undefined || ref !== `refs/heads/${branch}` || rest.length > 0) {
+    return false;
+  }
+  return (await realpath(top).catch(() => null)) === expected;
 }
