@@ -1,20 +1,29 @@
 #!/usr/bin/env node
-// Bundles the built worker (dist/bin.js), the Agent SDK, zod and @fanout/shared into one ES module
-// (src/bundle-path.ts names it), which is what fanout starts for every agent. Node.js 20 loads it in 0.45
-// CPU-seconds against 0.6 for the separate modules (BENCHMARKS.md). It stays an ES module in dist/, so
-// the SDK still finds Claude Code's binary in node_modules from its own `import.meta.url`.
+// Bundles the built worker into dist/ (names and reasons in src/bundle-path.ts): the worker's main module
+// with the Agent SDK, zod and @fanout/shared as one CommonJS module; the launcher that fanout starts; and
+// V8's code cache of the main module, made by running the launcher once with the workers' own V8 flags
+// (V8 takes a cache only from a process with the same flags and the same Node.js).
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { workerBundlePath } from './dist/bundle-path.js';
+import { WORKER_BUNDLE, WORKER_CODE_CACHE, WORKER_MAIN, WORKER_NODE_FLAGS } from './dist/bundle-path.js';
 
 const dist = join(dirname(fileURLToPath(import.meta.url)), 'dist');
-await build({
-  entryPoints: [join(dist, 'bin.js')],
-  outfile: workerBundlePath(),
+const common = {
   bundle: true,
   platform: 'node',
-  format: 'esm',
+  format: 'cjs',
   target: 'node20',
   logLevel: 'warning',
+  // The SDK finds its own files from import.meta.url, which CommonJS does not have.
+  define: { 'import.meta.url': '__importMetaUrl' },
+  banner: { js: 'var __importMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
+};
+rmSync(join(dist, WORKER_CODE_CACHE), { force: true });
+await build({ ...common, entryPoints: [join(dist, 'main.js')], outfile: join(dist, WORKER_MAIN) });
+await build({ ...common, entryPoints: [join(dist, 'launcher.js')], outfile: join(dist, WORKER_BUNDLE) });
+execFileSync(process.execPath, [...WORKER_NODE_FLAGS, join(dist, WORKER_BUNDLE), '--write-code-cache'], {
+  stdio: 'inherit',
 });

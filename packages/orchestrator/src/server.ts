@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { isFinalRunStatus } from '@fanout/shared';
-import { workerBundlePath } from '@fanout/worker';
+import { WORKER_NODE_FLAGS, workerBundlePath } from '@fanout/worker';
 import { ConfigError, type Config } from './config.js';
 import type { Executor } from './executors/executor.js';
 import { LocalExecutor } from './executors/local/local-executor.js';
@@ -28,14 +28,9 @@ export interface StartDeps {
 }
 
 /**
- * V8's young generation grows to 16 MB semi-spaces by default; a worker allocates little and gains nothing
- * from that, while one worker per agent pays it in resident memory. `--optimize-for-size` trades speed a
- * worker does not need (it mostly waits for Claude Code) for memory: its USS went from 38 to 27 MB
- * (npm run bench; see BENCHMARKS.md). The worker image's `fanout-worker` passes the same flags.
+ * The `fanout-worker` command: the worker package's launcher, run by this Node.js with the workers' V8 flags
+ * (less memory per worker; the same flags its code cache was made with).
  */
-export const WORKER_NODE_FLAGS = ['--max-semi-space-size=1', '--optimize-for-size'];
-
-/** The `fanout-worker` command: the worker package's bundled bin, run by this Node.js. */
 export function localWorkerCommand(): string[] {
   return [process.execPath, ...WORKER_NODE_FLAGS, workerBundlePath()];
 }

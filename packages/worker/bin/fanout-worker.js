@@ -1,4 +1,4 @@
 #!/usr/bin/env node
 // The package's bin: a committed file, so npm links it even before the TypeScript is built. It runs the
-// bundled worker (bundle.mjs), as fanout does.
-import '../dist/worker.mjs';
+// launcher of the bundled worker (bundle.mjs), as fanout does.
+import '../dist/worker.cjs';

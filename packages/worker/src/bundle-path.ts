@@ -1,13 +1,28 @@
 import { fileURLToPath } from 'node:url';
 
 /**
- * The worker's bin bundled with its dependencies into one module, which Node.js loads in about three
- * quarters of the CPU time of the separate modules (BENCHMARKS.md). `bundle.mjs` writes it into dist/,
- * next to this module's build; fanout starts it for every agent, locally and in the worker image.
+ * What fanout starts for every agent, locally and in the worker image: `bundle.mjs` writes three files into
+ * dist/, next to this module's build.
+ * - WORKER_BUNDLE, the launcher: a few lines that load the worker through V8's code cache.
+ * - WORKER_MAIN: the worker's bin bundled with the Agent SDK, zod and @fanout/shared into one CommonJS
+ *   module (one module loads in about three quarters of the CPU time of the separate ones).
+ * - WORKER_CODE_CACHE: V8's compiled code of WORKER_MAIN, made at build time, so that no worker compiles
+ *   the 2.7 MB bundle again (about 0.1 CPU-seconds per agent; BENCHMARKS.md).
  */
-export const WORKER_BUNDLE = 'worker.mjs';
+export const WORKER_BUNDLE = 'worker.cjs';
+export const WORKER_MAIN = 'worker-main.cjs';
+export const WORKER_CODE_CACHE = 'worker-main.cjs.v8cache';
 
-/** Absolute path of the built bundle. */
+/**
+ * V8's young generation grows to 16 MB semi-spaces by default; a worker allocates little and gains nothing
+ * from that, while one worker per agent pays it in resident memory. `--optimize-for-size` trades speed a
+ * worker does not need (it mostly waits for Claude Code) for memory: its USS went from 38 to 27 MB
+ * (npm run bench; see BENCHMARKS.md). V8 takes a code cache only from a process with the same flags, so the
+ * build makes the cache with these, and the worker image's `fanout-worker` passes them too.
+ */
+export const WORKER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=1', '--optimize-for-size'];
+
+/** Absolute path of the built launcher. */
 export function workerBundlePath(): string {
   return fileURLToPath(new URL(`./${WORKER_BUNDLE}`, import.meta.url));
 }

@@ -83,6 +83,8 @@ export interface WorkerDeps {
   query?: typeof sdkQuery;
   /** Path of the Claude Code binary: the agent's, and the one run as `claude mcp serve`. */
   claudeBinary?: () => string;
+  /** Whether V8 took the code cache when the launcher loaded this worker (launch.ts), for the log. */
+  codeCache?: 'accepted' | 'rejected' | 'stale' | 'missing';
   timing?: Partial<WorkerTiming>;
 }
 
@@ -166,6 +168,24 @@ export async function runWorker(deps: WorkerDeps): Promise<number> {
     return EXIT_BAD_CONFIG;
   }
   const log = createLogger({ runId: config.runId, agent: config.agentIndex }, writeLog, clock);
+  log.info('worker started', {
+    node: process.version,
+    ...(deps.codeCache ? { codeCache: deps.codeCache } : {}),
+  });
+  const code = await runConfigured(deps, config, log, clock);
+  // The worker's own CPU time (all its threads, loading included; not Claude Code's): npm run bench adds
+  // these up to show what fanout itself costs.
+  const cpu = process.cpuUsage();
+  log.info('worker finished', { exitCode: code, cpuSeconds: (cpu.user + cpu.system) / 1e6 });
+  return code;
+}
+
+async function runConfigured(
+  deps: WorkerDeps,
+  config: WorkerConfig,
+  log: Logger,
+  clock: () => Date,
+): Promise<number> {
   const startedAt = clock();
   const stop = new StopRequest();
   let deadlineAt = Number.POSITIVE_INFINITY;

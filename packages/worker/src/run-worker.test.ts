@@ -17,11 +17,11 @@ import {
   type Step,
 } from '@fanout/test-utils';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { WORKER_BUNDLE } from './bundle-path.js';
+import { WORKER_BUNDLE, WORKER_NODE_FLAGS } from './bundle-path.js';
 import { createRunFixture, type RunFixture, type RunFixtureOptions } from './testing/run-fixture.js';
 import { findProcessesIn } from './worktree-processes.js';
 
-/** The bundled worker (bundle.mjs), which fanout starts for every agent. */
+/** The launcher of the bundled worker (bundle.mjs), started as fanout starts it for every agent. */
 const BIN = fileURLToPath(new URL(`../dist/${WORKER_BUNDLE}`, import.meta.url));
 
 interface WorkerProcess {
@@ -51,7 +51,7 @@ function startWorker(
   model: ScriptedModel,
   env: Record<string, string> = {},
 ): WorkerProcess {
-  const child = spawn(process.execPath, [BIN], {
+  const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, BIN], {
     env: { ...process.env, ...claudeEnvFor(model), ...fixture.workerEnv(0), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

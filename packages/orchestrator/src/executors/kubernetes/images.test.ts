@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { WORKER_BUNDLE } from '@fanout/worker';
-import { WORKER_NODE_FLAGS } from '../../server.js';
+import { WORKER_BUNDLE, WORKER_NODE_FLAGS } from '@fanout/worker';
 import { k8sDir } from './kustomize-build.js';
 
 /** Checks on docker/*.Dockerfile and deploy.sh that need no Docker engine and no cluster. */

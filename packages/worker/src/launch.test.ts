@@ -1,0 +1,126 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  TEST_MODEL,
+  claudeEnvFor,
+  scriptByAgent,
+  startScriptedModel,
+  type ScriptedModel,
+} from '@fanout/test-utils';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WORKER_BUNDLE, WORKER_CODE_CACHE, WORKER_MAIN, WORKER_NODE_FLAGS } from './bundle-path.js';
+import { loadWorker, writeCodeCache } from './launch.js';
+import { createRunFixture, type RunFixture } from './testing/run-fixture.js';
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
+});
+
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'fanout-launch-'));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A stand-in for the worker's bundle: a CommonJS module whose main() reports what it was given. */
+const FAKE_MAIN = `
+const { basename } = require('node:path');
+exports.main = async (codeCache) => ({ codeCache, file: basename(__filename), answer: square(7) });
+function square(n) { return n * n; }
+`;
+
+/**
+ * A folder with a stand-in bundle and, optionally, a code cache. Each load gets a folder of its own: V8
+ * keeps what it compiled for a file name in memory, which would hide whether it took the cache.
+ */
+async function bundleDir(source: string, cache?: Buffer | string): Promise<string> {
+  const dir = await tempDir();
+  await writeFile(join(dir, WORKER_MAIN), source);
+  if (cache !== undefined) await writeFile(join(dir, WORKER_CODE_CACHE), cache);
+  return dir;
+}
+
+describe('loadWorker', () => {
+  it('loads the bundle as a CommonJS module, and says there was no code cache', async () => {
+    const worker = loadWorker(await bundleDir(FAKE_MAIN));
+    expect(worker.codeCache).toBe('missing');
+    expect(await worker.main('missing')).toEqual({ codeCache: 'missing', file: WORKER_MAIN, answer: 49 });
+  });
+
+  it('takes the code cache made from the same bundle, and compiles the source when it does not fit', async () => {
+    const first = await bundleDir(FAKE_MAIN);
+    writeCodeCache(first, loadWorker(first));
+    const cache = await readFile(join(first, WORKER_CODE_CACHE));
+    expect(cache.length).toBeGreaterThan(32);
+    expect(loadWorker(await bundleDir(FAKE_MAIN, cache)).codeCache).toBe('accepted');
+
+    // V8's own data spoiled, the digest intact: V8 refuses it.
+    const spoiled = Buffer.concat([cache.subarray(0, 32), Buffer.from('not a code cache')]);
+    const refused = loadWorker(await bundleDir(FAKE_MAIN, spoiled));
+    expect(refused.codeCache).toBe('rejected');
+    expect(await refused.main()).toMatchObject({ answer: 49 });
+
+    // Another bundle of the same length: V8 alone would take the cache and run the old code.
+    const changed = FAKE_MAIN.replace('n * n', 'n + n');
+    expect(changed.length).toBe(FAKE_MAIN.length);
+    const stale = loadWorker(await bundleDir(changed, cache));
+    expect(stale.codeCache).toBe('stale');
+    expect(await stale.main()).toMatchObject({ answer: 14 });
+  });
+
+  it('refuses a bundle that exports no main()', async () => {
+    const dir = await bundleDir('exports.other = 1;');
+    expect(() => loadWorker(dir)).toThrow(`${join(dir, WORKER_MAIN)} exports no main()`);
+  });
+});
+
+/** The built launcher (bundle.mjs), which fanout starts for every agent. */
+const LAUNCHER = fileURLToPath(new URL(`../dist/${WORKER_BUNDLE}`, import.meta.url));
+
+async function runAgent(fixture: RunFixture, model: ScriptedModel, flags: readonly string[]) {
+  const child = spawn(process.execPath, [...flags, LAUNCHER], {
+    env: { ...process.env, ...claudeEnvFor(model), ...fixture.workerEnv(0) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const started = output
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as { msg?: string; codeCache?: string })
+    .find((line) => line.msg === 'worker started');
+  return { code, output, started };
+}
+
+describe('the built launcher', () => {
+  it(
+    "runs an agent with the build's code cache when started as fanout starts it, and without when the flags differ",
+    { timeout: 60_000 },
+    async () => {
+      expect(existsSync(LAUNCHER), `${LAUNCHER} is missing: npm run build`).toBe(true);
+      const model = await startScriptedModel({
+        script: scriptByAgent({ 0: [{ kind: 'text', text: 'Nothing to do.' }] }),
+      });
+      cleanups.push(() => model.close());
+      for (const [flags, expected] of [
+        [WORKER_NODE_FLAGS, 'accepted'],
+        [[], 'rejected'],
+      ] as const) {
+        const fixture = await createRunFixture({ model: TEST_MODEL });
+        cleanups.push(() => fixture.remove());
+        const run = await runAgent(fixture, model, flags);
+        expect(run.code, run.output).toBe(0);
+        expect(run.started, run.output).toMatchObject({ codeCache: expected });
+        const result = JSON.parse(await readFile(fixture.paths.agent(0).result, 'utf8')) as object;
+        expect(result).toMatchObject({ status: 'succeeded' });
+      }
+    },
+  );
+});
