@@ -1,6 +1,6 @@
 import { watch } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isFinalRunStatus, runPaths, type Run } from '@fanout/shared';
 import { TEST_MODEL, api, type OrchestratorProcess, type ScriptedModel } from '@fanout/test-utils';
@@ -26,13 +26,17 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /**
- * Resolves once every file exists. Woken by inotify on their folders (cheap, and prompt), with a check
- * every 250 ms besides.
+ * Resolves once every file exists. Woken by inotify on their folders when a file of one of those names
+ * appears (prompt, and cheap: the workers write other files there several times a second, and this
+ * process's CPU counts against the trial), with a check every 250 ms besides.
  */
 async function waitForFiles(paths: string[], deadline: number): Promise<void> {
   let wake: () => void = () => undefined;
+  const names = new Set(paths.map((p) => basename(p)));
   const watchers = [...new Set(paths.map((p) => dirname(p)))].map((dir) =>
-    watch(dir, { persistent: false }, () => wake()),
+    watch(dir, { persistent: false }, (_event, name) => {
+      if (name === null || names.has(name)) wake();
+    }),
   );
   try {
     while (!(await Promise.all(paths.map(exists))).every(Boolean)) {

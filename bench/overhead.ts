@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runPaths } from '@fanout/shared';
@@ -23,6 +24,22 @@ export interface OverheadRow {
   fanoutCpuS: Spread;
   /** fanout ÷ floor CPU time of each pair: the cost that a busy machine turns into wall time. */
   cpuRatio: Spread;
+  /** Where the CPU went, CPU-seconds per trial (see CpuParts). */
+  floorParts: { bench: Spread; agents: Spread };
+  fanoutParts: { bench: Spread; orchestrator: Spread; workers: Spread; agents: Spread };
+}
+
+/**
+ * A trial's CPU by who used it. `bench`: this process (the scripted model, and in the floor the SDK's
+ * handling of every agent's messages); `orchestrator` and `workers`: fanout's own processes (each worker
+ * logs its CPU time as it finishes); `agents`: everything else, which is Claude Code, `claude mcp serve`,
+ * the agents' shells and every git command.
+ */
+interface CpuParts {
+  bench: number;
+  orchestrator?: number;
+  workers?: number;
+  agents: number;
 }
 
 export interface BenchContext {
@@ -36,6 +53,7 @@ export interface BenchContext {
 interface Trial {
   ms: number;
   cpuS: number;
+  parts: CpuParts;
   createMs?: number;
 }
 
@@ -62,13 +80,24 @@ async function floorTrial(ctx: BenchContext, root: string, agents: number): Prom
   const self = (await cpuTimes(process.pid)).self - before.self;
   // This process's own CPU counts until the agents are done; its children's, once they have all exited.
   await settled(root);
-  const cpuS = self + (await cpuTimes(process.pid)).children - before.children;
+  const children = (await cpuTimes(process.pid)).children - before.children;
+  const cpuS = self + children;
   setup.worktrees.forEach((worktree, i) => {
     checkAgentCommit(setup.repo, `agent-${i}`, i);
     checkModelTurns(ctx.model.requests, worktree);
   });
   ctx.model.requests.length = 0;
-  return { ms, cpuS };
+  return { ms, cpuS, parts: { bench: self, agents: children } };
+}
+
+/** The CPU-seconds a worker logged as it finished (its `worker finished` line in worker.log). */
+async function workerCpuSeconds(logPath: string): Promise<number> {
+  const lines = (await readFile(logPath, 'utf8')).split('\n').filter((line) => line.startsWith('{'));
+  for (const line of lines.reverse()) {
+    const entry = JSON.parse(line) as { msg?: string; cpuSeconds?: number };
+    if (entry.msg === 'worker finished' && typeof entry.cpuSeconds === 'number') return entry.cpuSeconds;
+  }
+  throw new Error(`${logPath}: no "worker finished" line with cpuSeconds`);
 }
 
 async function fanoutTrial(
@@ -78,17 +107,29 @@ async function fanoutTrial(
 ): Promise<Trial> {
   const o = ctx.orchestrator;
   const pid = o.child.pid!;
-  const before = { bench: await cpuTimes(process.pid), orchestrator: total(await cpuTimes(pid)) };
+  const before = { bench: await cpuTimes(process.pid), orchestrator: await cpuTimes(pid) };
   let sampling: { stop(): Promise<void> } | null = null;
   const timed = await timedFanoutRun(o, agents, undefined, (run) => {
     sampling = memory?.follow(run) ?? null;
   }).finally(() => (sampling as { stop(): Promise<void> } | null)?.stop());
   const self = (await cpuTimes(process.pid)).self - before.bench.self;
-  await settled(runPaths(o.storage, timed.run.id).root);
-  const cpuS = self + total(await cpuTimes(pid)) - before.orchestrator;
+  const paths = runPaths(o.storage, timed.run.id);
+  await settled(paths.root);
+  const after = await cpuTimes(pid);
+  const orchestratorAll = total(after) - total(before.orchestrator);
+  const orchestratorSelf = after.self - before.orchestrator.self;
   checkFanoutRun(o.storage, timed.run, ctx.model);
+  const workers = (
+    await Promise.all(timed.run.agents.map((a) => workerCpuSeconds(paths.agent(a.index).log)))
+  ).reduce((sum, s) => sum + s, 0);
   ctx.model.requests.length = 0;
-  return { ms: timed.ms, cpuS, createMs: timed.createMs };
+  const parts = {
+    bench: self,
+    orchestrator: orchestratorSelf,
+    workers,
+    agents: orchestratorAll - orchestratorSelf - workers,
+  };
+  return { ms: timed.ms, cpuS: self + orchestratorAll, parts, createMs: timed.createMs };
 }
 
 /**
@@ -122,7 +163,7 @@ export async function measureOverhead(ctx: BenchContext, memory: RunMemorySample
       log(
         `overhead N=${n} ${r + 1}/${repeats}: floor ${(f.ms / 1000).toFixed(1)} s (${f.cpuS.toFixed(1)} CPU s), ` +
           `fanout ${(x.ms / 1000).toFixed(1)} s (${x.cpuS.toFixed(1)} CPU s): ×${(x.ms / f.ms).toFixed(3)} wall, ` +
-          `×${(x.cpuS / f.cpuS).toFixed(3)} CPU`,
+          `×${(x.cpuS / f.cpuS).toFixed(3)} CPU; workers ${(x.parts.workers ?? 0).toFixed(1)} CPU s`,
       );
     }
     rows.push({
@@ -134,6 +175,16 @@ export async function measureOverhead(ctx: BenchContext, memory: RunMemorySample
       floorCpuS: spread(floor.map((t) => t.cpuS)),
       fanoutCpuS: spread(fanout.map((t) => t.cpuS)),
       cpuRatio: spread(fanout.map((t, i) => t.cpuS / floor[i]!.cpuS)),
+      floorParts: {
+        bench: spread(floor.map((t) => t.parts.bench)),
+        agents: spread(floor.map((t) => t.parts.agents)),
+      },
+      fanoutParts: {
+        bench: spread(fanout.map((t) => t.parts.bench)),
+        orchestrator: spread(fanout.map((t) => t.parts.orchestrator ?? 0)),
+        workers: spread(fanout.map((t) => t.parts.workers ?? 0)),
+        agents: spread(fanout.map((t) => t.parts.agents)),
+      },
     });
   }
   return rows;

@@ -129,6 +129,21 @@ export function renderResults(r: BenchResults): string {
         `${range(o.floorCpuS, f0)} | ${range(o.fanoutCpuS, f0)} | ${range(o.cpuRatio, f2)} |`,
     ),
     '',
+    "Where that CPU went, CPU-seconds per trial (median). *bench*: the bench's own process, which runs the",
+    "scripted model and, in the floor, the SDK for every agent; *orchestrator* and *workers*: fanout's own",
+    'processes (each worker logs its CPU time as it finishes); *agents*: the rest, which is Claude Code,',
+    "`claude mcp serve`, the agents' shells and every git command.",
+    '',
+    '| N | floor: bench | floor: agents | fanout: bench | orchestrator | workers (per agent) | fanout: agents |',
+    '| --: | --: | --: | --: | --: | --: | --: |',
+    ...r.overhead.map(
+      (o) =>
+        `| ${o.agents} | ${f1(o.floorParts.bench.median)} | ${f1(o.floorParts.agents.median)} | ` +
+        `${f1(o.fanoutParts.bench.median)} | ${f1(o.fanoutParts.orchestrator.median)} | ` +
+        `${f1(o.fanoutParts.workers.median)} (${f2(o.fanoutParts.workers.median / o.agents)}) | ` +
+        `${f1(o.fanoutParts.agents.median)} |`,
+    ),
+    '',
     '### Memory',
     '',
     '| measure | MB |',
