@@ -100,6 +100,15 @@ async function runAgent(fixture: RunFixture, model: ScriptedModel, flags: readon
 }
 
 describe('the built launcher', () => {
+  it("is what the package's fanout-worker bin runs", { timeout: 30_000 }, async () => {
+    const bin = fileURLToPath(new URL('../bin/fanout-worker.js', import.meta.url));
+    const child = spawn(process.execPath, [bin], { env: { PATH: process.env['PATH'] ?? '' } });
+    let output = '';
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    expect(await new Promise((resolve) => child.on('exit', resolve))).toBe(2);
+    expect(output).toBe('fanout-worker: AGENT_WORKTREE_PATH: is not set\n');
+  });
+
   it(
     "runs an agent with the build's code cache when started as fanout starts it, and without when the flags differ",
     { timeout: 60_000 },
