@@ -7,7 +7,7 @@ import { workScript } from './agent-script.js';
 import { measureApiAtScale } from './api-scale.js';
 import { measureLiveLatency } from './live-latency.js';
 import { RunMemorySampler, idleRssMb } from './memory.js';
-import { measureOverhead } from './overhead.js';
+import { measureOverhead, sampleRunMemory } from './overhead.js';
 import { renderResults, writeResults } from './report.js';
 import { ORCHESTRATOR_ENV, loadSettings } from './settings.js';
 
@@ -45,7 +45,8 @@ async function main(): Promise<void> {
     log(`orchestrator idle RSS ${orchestratorIdleMb.toFixed(0)} MB`);
     const memory = new RunMemorySampler(pid, orchestrator.storage);
     const ctx = { settings, model, orchestrator, tmp, log };
-    const overhead = await measureOverhead(ctx, memory);
+    const overhead = await measureOverhead(ctx);
+    await sampleRunMemory(ctx, memory, Math.max(...settings.agentCounts), settings.memoryRuns);
     const live = await measureLiveLatency(orchestrator, model, settings.liveAgents);
     log(`live: p50 ${live.latencyMs.p50.toFixed(1)} ms, p99 ${live.latencyMs.p99.toFixed(1)} ms`);
     const orchestratorIdleAfterMb = await idleRssMb(pid);

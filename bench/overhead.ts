@@ -136,9 +136,10 @@ async function fanoutTrial(
  * Overhead against the floor: for each N, pairs of one floor trial and one fanout trial, interleaved (the
  * order alternates) so that both see the same load on the machine; the ratio within each pair is what
  * counts. Every trial is checked: each agent committed its work, the model answered every turn once.
- * Memory is sampled during the fanout trials of the largest N.
+ * Memory is sampled in runs of their own (sampleRunMemory): the sampling costs this process CPU, which
+ * would count against fanout in a timed trial.
  */
-export async function measureOverhead(ctx: BenchContext, memory: RunMemorySampler): Promise<OverheadRow[]> {
+export async function measureOverhead(ctx: BenchContext): Promise<OverheadRow[]> {
   const { settings, log } = ctx;
   let trials = 0;
   const floorRoot = () => join(ctx.tmp, `floor-${trials++}`);
@@ -146,7 +147,6 @@ export async function measureOverhead(ctx: BenchContext, memory: RunMemorySample
   await floorTrial(ctx, floorRoot(), 1);
   await fanoutTrial(ctx, 1, null);
 
-  const largest = Math.max(...settings.agentCounts);
   const rows: OverheadRow[] = [];
   for (const [k, n] of settings.agentCounts.entries()) {
     const floor: Trial[] = [];
@@ -154,9 +154,8 @@ export async function measureOverhead(ctx: BenchContext, memory: RunMemorySample
     const repeats = settings.repeats(n);
     for (let r = 0; r < repeats; r++) {
       const floorFirst = (r + k) % 2 === 0;
-      const sampler = n === largest ? memory : null;
-      const first = floorFirst ? await floorTrial(ctx, floorRoot(), n) : await fanoutTrial(ctx, n, sampler);
-      const second = floorFirst ? await fanoutTrial(ctx, n, sampler) : await floorTrial(ctx, floorRoot(), n);
+      const first = floorFirst ? await floorTrial(ctx, floorRoot(), n) : await fanoutTrial(ctx, n, null);
+      const second = floorFirst ? await fanoutTrial(ctx, n, null) : await floorTrial(ctx, floorRoot(), n);
       const [f, x] = floorFirst ? [first, second] : [second, first];
       floor.push(f);
       fanout.push(x);
@@ -188,4 +187,14 @@ export async function measureOverhead(ctx: BenchContext, memory: RunMemorySample
     });
   }
   return rows;
+}
+
+/** Runs of `agents` agents, untimed and checked like every trial, with memory sampled while they go on. */
+export async function sampleRunMemory(
+  ctx: BenchContext,
+  memory: RunMemorySampler,
+  agents: number,
+  runs: number,
+): Promise<void> {
+  for (let r = 0; r < runs; r++) await fanoutTrial(ctx, agents, memory);
 }

@@ -15,6 +15,8 @@ export interface BenchSettings {
   startups: number;
   /** Agents in the run whose live events are timed. */
   liveAgents: number;
+  /** Untimed runs of the largest N during which memory is sampled. */
+  memoryRuns: number;
 }
 
 export function loadSettings(env: NodeJS.ProcessEnv): BenchSettings {
@@ -31,6 +33,7 @@ export function loadSettings(env: NodeJS.ProcessEnv): BenchSettings {
     apiRequests: quick ? 200 : 1000,
     startups: quick ? 2 : 5,
     liveAgents: quick ? 2 : 8,
+    memoryRuns: quick ? 1 : 2,
   };
 }
 
