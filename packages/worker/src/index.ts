@@ -21,14 +21,7 @@ export {
 export { describeActivity, describeCheck } from './activity.js';
 export { runCheck, type CheckOptions } from './run-check.js';
 export { bundledClaudeBinary } from './claude-binary.js';
-export {
-  WORKER_BUNDLE,
-  WORKER_CODE_CACHE,
-  WORKER_MAIN,
-  WORKER_NODE_FLAGS,
-  workerBundlePath,
-} from './bundle-path.js';
-export { loadWorker, writeCodeCache, type CodeCacheUse, type LoadedWorker } from './launch.js';
+export { WORKER_BUNDLE, WORKER_NODE_FLAGS, workerBundlePath } from './bundle-path.js';
 export { killWorktreeProcesses, findProcessesIn, type KillOptions } from './worktree-processes.js';
 export {
   saveUncommittedWork,

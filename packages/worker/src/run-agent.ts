@@ -35,6 +35,7 @@ import {
   readHead,
   saveUncommittedWork,
 } from './git-commit.js';
+import type { CodeCacheUse } from './launch.js';
 import { createLogger, errorMessage, type Logger } from './logger.js';
 import { ProgressTracker, decideOutcome, mcpServerProblem, type Outcome, type StopCause } from './outcome.js';
 import { SetupError, checkWorktree, loadRunFile } from './setup.js';
@@ -84,7 +85,7 @@ export interface WorkerDeps {
   /** Path of the Claude Code binary: the agent's, and the one run as `claude mcp serve`. */
   claudeBinary?: () => string;
   /** Whether V8 took the code cache when the launcher loaded this worker (launch.ts), for the log. */
-  codeCache?: 'accepted' | 'rejected' | 'stale' | 'missing';
+  codeCache?: CodeCacheUse;
   timing?: Partial<WorkerTiming>;
 }
 
