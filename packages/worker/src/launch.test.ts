@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   TEST_MODEL,
@@ -107,6 +107,12 @@ describe('the built launcher', () => {
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     expect(await new Promise((resolve) => child.on('exit', resolve))).toBe(2);
     expect(output).toBe('fanout-worker: AGENT_WORKTREE_PATH: is not set\n');
+  });
+
+  it('is built from a bundle that is Latin-1 only, which V8 holds in one byte per character', async () => {
+    const source = await readFile(join(dirname(LAUNCHER), WORKER_MAIN), 'utf8');
+    const wide = [...source].findIndex((char) => char.codePointAt(0)! > 0xff);
+    expect(wide, `a character wider than Latin-1 at ${wide}: ${source.slice(wide - 40, wide + 10)}`).toBe(-1);
   });
 
   it(
