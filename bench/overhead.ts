@@ -5,7 +5,7 @@ import { runPaths } from '@fanout/shared';
 import type { OrchestratorProcess, ScriptedModel } from '@fanout/test-utils';
 import { checkAgentCommit, checkModelTurns } from './agent-script.js';
 import { checkFanoutRun, timedFanoutRun } from './fanout-run.js';
-import { prepareFloor, runFloor } from './floor.js';
+import { bundleFloorAgent, prepareFloor, runFloor, runFloorPerProcess } from './floor.js';
 import type { RunMemorySampler } from './memory.js';
 import { cpuTimes, processesIn } from './proc.js';
 import type { BenchSettings } from './settings.js';
@@ -27,6 +27,13 @@ export interface OverheadRow {
   /** Where the CPU went, CPU-seconds per trial (see CpuParts). */
   floorParts: { bench: Spread; agents: Spread };
   fanoutParts: { bench: Spread; orchestrator: Spread; workers: Spread; agents: Spread };
+  /** The per-process floor: each agent in a bare Node.js process of its own (floor.ts). */
+  perProcessMs: Spread;
+  perProcessCpuS: Spread;
+  /** per-process floor ÷ floor, and fanout ÷ per-process floor, wall time within each round. */
+  perProcessRatio: Spread;
+  fanoutToPerProcess: Spread;
+  perProcessParts: { bench: Spread; processes: Spread; agents: Spread };
 }
 
 /**
@@ -39,6 +46,8 @@ interface CpuParts {
   bench: number;
   orchestrator?: number;
   workers?: number;
+  /** The per-process floor's Node.js processes, by their own count. */
+  processes?: number;
   agents: number;
 }
 
@@ -71,11 +80,22 @@ async function settled(dir: string): Promise<void> {
 /** CPU seconds of a process and its waited-for children. */
 const total = (t: { self: number; children: number }) => t.self + t.children;
 
-async function floorTrial(ctx: BenchContext, root: string, agents: number): Promise<Trial> {
+/**
+ * A floor trial: the agents in this process (`perProcess` null), or each in a Node.js process of its own
+ * started from the bundle `perProcess`.
+ */
+async function floorTrial(
+  ctx: BenchContext,
+  root: string,
+  agents: number,
+  perProcess: string | null = null,
+): Promise<Trial> {
   const setup = await prepareFloor(root, agents);
   const before = await cpuTimes(process.pid);
   const start = performance.now();
-  await runFloor(ctx.model, setup);
+  let processes: number | null = null;
+  if (perProcess) processes = await runFloorPerProcess(ctx.model, setup, perProcess);
+  else await runFloor(ctx.model, setup);
   const ms = performance.now() - start;
   const self = (await cpuTimes(process.pid)).self - before.self;
   // This process's own CPU counts until the agents are done; its children's, once they have all exited.
@@ -87,7 +107,11 @@ async function floorTrial(ctx: BenchContext, root: string, agents: number): Prom
     checkModelTurns(ctx.model.requests, worktree);
   });
   ctx.model.requests.length = 0;
-  return { ms, cpuS, parts: { bench: self, agents: children } };
+  const parts =
+    processes === null
+      ? { bench: self, agents: children }
+      : { bench: self, processes, agents: children - processes };
+  return { ms, cpuS, parts };
 }
 
 /** The CPU-seconds a worker logged as it finished (its `worker finished` line in worker.log). */
@@ -133,9 +157,9 @@ async function fanoutTrial(
 }
 
 /**
- * Overhead against the floor: for each N, pairs of one floor trial and one fanout trial, interleaved (the
- * order alternates) so that both see the same load on the machine; the ratio within each pair is what
- * counts. Every trial is checked: each agent committed its work, the model answered every turn once.
+ * Overhead against the floor: for each N, rounds of one floor trial, one per-process floor trial and one
+ * fanout trial, back to back (which goes first turns with each round) so that all three see the same load
+ * on the machine; the ratios within each round are what count. Every trial is checked: each agent committed its work, the model answered every turn once.
  * Memory is sampled in runs of their own (sampleRunMemory): the sampling costs this process CPU, which
  * would count against fanout in a timed trial.
  */
@@ -143,37 +167,53 @@ export async function measureOverhead(ctx: BenchContext): Promise<OverheadRow[]>
   const { settings, log } = ctx;
   let trials = 0;
   const floorRoot = () => join(ctx.tmp, `floor-${trials++}`);
+  const bundle = await bundleFloorAgent(ctx.tmp);
   // Warm-up: the first Claude Code start reads its binary from disk.
   await floorTrial(ctx, floorRoot(), 1);
+  await floorTrial(ctx, floorRoot(), 1, bundle);
   await fanoutTrial(ctx, 1, null);
 
+  const kinds = ['floor', 'perProcess', 'fanout'] as const;
   const rows: OverheadRow[] = [];
   for (const [k, n] of settings.agentCounts.entries()) {
     const floor: Trial[] = [];
+    const perProcess: Trial[] = [];
     const fanout: Trial[] = [];
     const repeats = settings.repeats(n);
     for (let r = 0; r < repeats; r++) {
-      const floorFirst = (r + k) % 2 === 0;
-      const first = floorFirst ? await floorTrial(ctx, floorRoot(), n) : await fanoutTrial(ctx, n, null);
-      const second = floorFirst ? await fanoutTrial(ctx, n, null) : await floorTrial(ctx, floorRoot(), n);
-      const [f, x] = floorFirst ? [first, second] : [second, first];
+      // Each round runs the three once; which goes first turns with each round.
+      const shift = (r + k) % kinds.length;
+      const order = [...kinds.slice(shift), ...kinds.slice(0, shift)];
+      const round: Partial<Record<(typeof kinds)[number], Trial>> = {};
+      for (const kind of order) {
+        round[kind] =
+          kind === 'fanout'
+            ? await fanoutTrial(ctx, n, null)
+            : await floorTrial(ctx, floorRoot(), n, kind === 'perProcess' ? bundle : null);
+      }
+      const [f, p, x] = [round.floor!, round.perProcess!, round.fanout!];
       floor.push(f);
+      perProcess.push(p);
       fanout.push(x);
       log(
         `overhead N=${n} ${r + 1}/${repeats}: floor ${(f.ms / 1000).toFixed(1)} s (${f.cpuS.toFixed(1)} CPU s), ` +
+          `per-process ${(p.ms / 1000).toFixed(1)} s (${p.cpuS.toFixed(1)} CPU s), ` +
           `fanout ${(x.ms / 1000).toFixed(1)} s (${x.cpuS.toFixed(1)} CPU s): ×${(x.ms / f.ms).toFixed(3)} wall, ` +
-          `×${(x.cpuS / f.cpuS).toFixed(3)} CPU; workers ${(x.parts.workers ?? 0).toFixed(1)} CPU s`,
+          `×${(x.cpuS / f.cpuS).toFixed(3)} CPU; against per-process ×${(x.ms / p.ms).toFixed(3)} wall; ` +
+          `workers ${(x.parts.workers ?? 0).toFixed(1)} CPU s, per-process Node.js ${(p.parts.processes ?? 0).toFixed(1)}`,
       );
     }
+    const within = (a: Trial[], b: Trial[], key: 'ms' | 'cpuS') =>
+      spread(a.map((t, i) => t[key] / b[i]![key]));
     rows.push({
       agents: n,
       floorMs: spread(floor.map((t) => t.ms)),
       fanoutMs: spread(fanout.map((t) => t.ms)),
       createMs: spread(fanout.map((t) => t.createMs ?? 0)),
-      ratio: spread(fanout.map((t, i) => t.ms / floor[i]!.ms)),
+      ratio: within(fanout, floor, 'ms'),
       floorCpuS: spread(floor.map((t) => t.cpuS)),
       fanoutCpuS: spread(fanout.map((t) => t.cpuS)),
-      cpuRatio: spread(fanout.map((t, i) => t.cpuS / floor[i]!.cpuS)),
+      cpuRatio: within(fanout, floor, 'cpuS'),
       floorParts: {
         bench: spread(floor.map((t) => t.parts.bench)),
         agents: spread(floor.map((t) => t.parts.agents)),
@@ -183,6 +223,15 @@ export async function measureOverhead(ctx: BenchContext): Promise<OverheadRow[]>
         orchestrator: spread(fanout.map((t) => t.parts.orchestrator ?? 0)),
         workers: spread(fanout.map((t) => t.parts.workers ?? 0)),
         agents: spread(fanout.map((t) => t.parts.agents)),
+      },
+      perProcessMs: spread(perProcess.map((t) => t.ms)),
+      perProcessCpuS: spread(perProcess.map((t) => t.cpuS)),
+      perProcessRatio: within(perProcess, floor, 'ms'),
+      fanoutToPerProcess: within(fanout, perProcess, 'ms'),
+      perProcessParts: {
+        bench: spread(perProcess.map((t) => t.parts.bench)),
+        processes: spread(perProcess.map((t) => t.parts.processes ?? 0)),
+        agents: spread(perProcess.map((t) => t.parts.agents)),
       },
     });
   }

@@ -117,10 +117,11 @@ export function renderResults(r: BenchResults): string {
     '### Overhead against the floor',
     '',
     'Seconds from `POST /api/runs` until the API shows every agent finished and committed, against the same',
-    'agents as bare SDK `query()` calls in one process (then a commit each). Median (min–max) over interleaved',
-    'pairs; the ratios are taken within each pair. CPU: seconds of CPU used by everything the trial ran.',
+    'agents as bare SDK `query()` calls in one process (then a commit each). Median (min–max) over rounds of',
+    'back-to-back trials; the ratios are taken within each round. CPU: seconds of CPU used by everything the',
+    'trial ran.',
     '',
-    '| N | pairs | floor (s) | fanout (s) | of which POST (s) | wall ratio | floor CPU (s) | fanout CPU (s) | CPU ratio |',
+    '| N | rounds | floor (s) | fanout (s) | of which POST (s) | wall ratio | floor CPU (s) | fanout CPU (s) | CPU ratio |',
     '| --: | --: | --: | --: | --: | --: | --: | --: | --: |',
     ...r.overhead.map(
       (o) =>
@@ -142,6 +143,22 @@ export function renderResults(r: BenchResults): string {
         `${f1(o.fanoutParts.bench.median)} | ${f1(o.fanoutParts.orchestrator.median)} | ` +
         `${f1(o.fanoutParts.workers.median)} (${f2(o.fanoutParts.workers.median / o.agents)}) | ` +
         `${f1(o.fanoutParts.agents.median)} |`,
+    ),
+    '',
+    'The same agents on the **per-process floor**: each a bare SDK `query()` in a Node.js process of its own,',
+    "in a session of its own, started with the workers' V8 flags; the design fanout's contract asks for (one",
+    'process per agent, so that agents outlive the orchestrator and run as Kubernetes Jobs), with nothing of',
+    "fanout's in it. From the floor to it is the cost of that design; from it to fanout, what fanout adds. In",
+    "the same rounds as above; *Node.js* is those processes' own CPU, *agents* the rest.",
+    '',
+    '| N | per-process floor (s) | ÷ floor | fanout ÷ per-process floor | CPU (s) | bench | Node.js (per agent) | agents |',
+    '| --: | --: | --: | --: | --: | --: | --: | --: |',
+    ...r.overhead.map(
+      (o) =>
+        `| ${o.agents} | ${range(o.perProcessMs, s1)} | ${range(o.perProcessRatio, f2)} | ` +
+        `${range(o.fanoutToPerProcess, f2)} | ${range(o.perProcessCpuS, f0)} | ${f1(o.perProcessParts.bench.median)} | ` +
+        `${f1(o.perProcessParts.processes.median)} (${f2(o.perProcessParts.processes.median / o.agents)}) | ` +
+        `${f1(o.perProcessParts.agents.median)} |`,
     ),
     '',
     '### Memory',
