@@ -3,7 +3,7 @@ export interface BenchSettings {
   quick: boolean;
   /** Agents per run in the overhead comparison. */
   agentCounts: number[];
-  /** Interleaved floor/fanout pairs for a given agent count. */
+  /** Rounds (floor, per-process floor, fanout, back to back) for a given agent count. */
   repeats: (agents: number) => number;
   /** The scripted model's delay before every answer (stands in for the model's own time). */
   responseDelayMs: number;
@@ -26,7 +26,7 @@ export function loadSettings(env: NodeJS.ProcessEnv): BenchSettings {
   return {
     quick,
     agentCounts: quick ? [1, 4] : [1, 4, 8, 16],
-    // Fewer pairs where one pair takes minutes: 16 agents are CPU-bound on 2 cores.
+    // Fewer rounds where one round takes minutes: 16 agents are CPU-bound on 2 cores.
     repeats: (agents) => (quick ? 2 : agents >= 8 ? 3 : 4),
     responseDelayMs: delay,
     fakeRuns: 1000,
