@@ -17,12 +17,12 @@ export interface OverheadRow {
   fanoutMs: Spread;
   /** Of the fanout time, until `POST /api/runs` was answered. */
   createMs: Spread;
-  /** fanout ÷ floor wall time of each interleaved pair. */
+  /** fanout ÷ floor wall time within each round. */
   ratio: Spread;
   /** CPU seconds of everything each trial ran (agents, git, workers, orchestrator, the model fixture). */
   floorCpuS: Spread;
   fanoutCpuS: Spread;
-  /** fanout ÷ floor CPU time of each pair: the cost that a busy machine turns into wall time. */
+  /** fanout ÷ floor CPU time within each round: the cost that a busy machine turns into wall time. */
   cpuRatio: Spread;
   /** Where the CPU went, CPU-seconds per trial (see CpuParts). */
   floorParts: { bench: Spread; agents: Spread };
