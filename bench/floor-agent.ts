@@ -15,6 +15,8 @@ export interface FloorAgent {
   index: number;
   prompt: string;
   model: string;
+  /** The worker's instruction to commit, appended to Claude Code's system prompt. */
+  instruction: string;
   /** Claude Code's binary, as the worker gives it (so the SDK does not look for it itself). */
   claude: string;
   /** The environment that points Claude Code at the model. */
@@ -36,16 +38,6 @@ export const floorGit = (cwd: string, ...args: string[]) =>
     cwd,
     env: { ...process.env, ...identity('bench', 'bench@bench.local') },
   });
-
-/** The worker's instruction, word for word. */
-function commitInstruction(branch: string): string {
-  return [
-    'You are working in a git worktree of your own, on the branch `' + branch + '`.',
-    'As the final step of your work, commit all of your changes with git on the current branch',
-    '(for example `git add -A && git commit -m "<what you did>"`).',
-    'Do not switch, create or delete branches, do not rewrite history, and do not push.',
-  ].join(' ');
-}
 
 /** Claude Code started as the SDK would, but in a new session (a terminal of its own). */
 function spawnInOwnSession(options: SpawnOptions) {
@@ -74,7 +66,7 @@ export async function runFloorAgent(agent: FloorAgent): Promise<void> {
       systemPrompt: {
         type: 'preset',
         preset: 'claude_code',
-        append: commitInstruction(name),
+        append: agent.instruction,
       },
       mcpServers: {
         claude: { type: 'stdio', command: claude, args: ['mcp', 'serve'], alwaysLoad: true },

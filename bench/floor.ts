@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { TEST_MODEL, claudeEnvFor, type ScriptedModel } from '@fanout/test-utils';
-import { WORKER_NODE_FLAGS, bundledClaudeBinary } from '@fanout/worker';
+import { WORKER_NODE_FLAGS, bundledClaudeBinary, commitInstruction } from '@fanout/worker';
 import { WORK_PROMPT } from './agent-script.js';
 import { floorGit as git, runFloorAgent, type FloorAgent } from './floor-agent.js';
 
@@ -55,6 +55,7 @@ function agentsOf(model: ScriptedModel, setup: FloorSetup, ownSession: boolean):
     configDir: setup.configDirs[index]!,
     index,
     prompt: WORK_PROMPT,
+    instruction: commitInstruction(`agent-${index}`),
     model: TEST_MODEL,
     claude,
     env: claudeEnvFor(model),

@@ -6,6 +6,7 @@ export {
   EXIT_FAILED,
   EXIT_RECORDED,
   CLAUDE_MCP_SERVER,
+  commitInstruction,
   type WorkerDeps,
   type WorkerTiming,
 } from './run-agent.js';

@@ -143,7 +143,8 @@ function formatUsd(usd: number): string {
   return `$${usd.toFixed(usd < 1 ? 4 : 2).replace(/(\.\d\d\d*?)0+$/, '$1')}`;
 }
 
-function commitInstruction(branch: string): string {
+/** What the worker appends to Claude Code's system prompt (the bench's floors give their agents the same). */
+export function commitInstruction(branch: string): string {
   return [
     'You are working in a git worktree of your own, on the branch `' + branch + '`.',
     'As the final step of your work, commit all of your changes with git on the current branch',
