@@ -1,13 +1,14 @@
 import { execFile, spawn } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { query, type SDKResultMessage, type SpawnOptions } from '@anthropic-ai/claude-agent-sdk';
+import { query, type SDKResultMessage, type SpawnOptions } from '@anthropic-ai/claude-agent-sdk/core';
 
 /**
  * One floor agent: a bare Agent SDK `query()` with the options the worker uses, then a commit of whatever
  * is left, like the worker's last step. The floor runs N of these in the bench's own process; the
  * per-process floor runs each in a Node.js process of its own, from this module bundled (see floor.ts).
- * It imports nothing of fanout's and nothing of the test fixtures, so that bundle holds only the SDK.
+ * It imports nothing of fanout's and nothing of the test fixtures, so that bundle holds only the SDK: its
+ * `/core` entry, as the worker loads it.
  */
 export interface FloorAgent {
   worktree: string;

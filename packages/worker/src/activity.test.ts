@@ -1,4 +1,4 @@
-import type { SDKMessage } from '@anthropic-ai/claude-agent-sdk';
+import type { SDKMessage } from '@anthropic-ai/claude-agent-sdk/core';
 import { describe, expect, it } from 'vitest';
 import { THINKING, describeActivity, describeToolUse } from './activity.js';
 

@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import type { SDKMessage } from '@anthropic-ai/claude-agent-sdk';
+import type { SDKMessage } from '@anthropic-ai/claude-agent-sdk/core';
 
 const MAX_ACTIVITY = 100;
 

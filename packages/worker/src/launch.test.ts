@@ -54,7 +54,7 @@ describe('loadWorker', () => {
 
   it('takes the code cache made from the same bundle, and compiles the source when it does not fit', async () => {
     const first = await bundleDir(FAKE_MAIN);
-    writeCodeCache(first, loadWorker(first));
+    await writeCodeCache(first, loadWorker(first));
     const cache = await readFile(join(first, WORKER_CODE_CACHE));
     expect(cache.length).toBeGreaterThan(32);
     expect(loadWorker(await bundleDir(FAKE_MAIN, cache)).codeCache).toBe('accepted');
@@ -71,6 +71,33 @@ describe('loadWorker', () => {
     const stale = loadWorker(await bundleDir(changed, cache));
     expect(stale.codeCache).toBe('stale');
     expect(await stale.main()).toMatchObject({ answer: 14 });
+  });
+
+  it("runs the bundle's warmUp() before it takes the cache, so that the cache holds what that ran", async () => {
+    // A module the worker loads only later, as the worker loads the Agent SDK once its agent starts.
+    const later = Array.from({ length: 40 }, (_, i) => `function f${i}(x) { return x * ${i} + ${i}; }`);
+    const source = `${FAKE_MAIN}
+let warmed = 0;
+function loadLater() { ${later.join(' ')} return ${later.map((_, i) => `f${i}(1)`).join(' + ')}; }
+exports.warmUp = async () => { warmed = loadLater(); };
+`;
+    const sizes: number[] = [];
+    for (const warm of [false, true]) {
+      const dir = await bundleDir(source);
+      const worker = loadWorker(dir);
+      expect(typeof worker.warmUp).toBe('function');
+      if (!warm) delete worker.warmUp;
+      await writeCodeCache(dir, worker);
+      sizes.push((await readFile(join(dir, WORKER_CODE_CACHE))).length);
+    }
+    // The 40 functions that ran in the warm-up are compiled into the second cache only.
+    expect(sizes[1]! - sizes[0]!).toBeGreaterThan(40 * 20);
+
+    const failing = await bundleDir(
+      `${FAKE_MAIN}\nexports.warmUp = async () => { throw new Error('no SDK'); };`,
+    );
+    await expect(writeCodeCache(failing, loadWorker(failing))).rejects.toThrow('no SDK');
+    expect(existsSync(join(failing, WORKER_CODE_CACHE))).toBe(false);
   });
 
   it('refuses a bundle that exports no main()', async () => {
@@ -107,6 +134,19 @@ describe('the built launcher', () => {
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     expect(await new Promise((resolve) => child.on('exit', resolve))).toBe(2);
     expect(output).toBe('fanout-worker: AGENT_WORKTREE_PATH: is not set\n');
+  });
+
+  it("has a code cache that holds the Agent SDK's start-up code as well as the worker's top level", async () => {
+    const built = join(dirname(LAUNCHER), WORKER_CODE_CACHE);
+    expect(existsSync(built), `${built} is missing: npm run build`).toBe(true);
+    // The same bundle's cache without the warm-up: only what its top level ran.
+    const dir = await bundleDir(await readFile(join(dirname(LAUNCHER), WORKER_MAIN), 'latin1'));
+    const worker = loadWorker(dir);
+    expect(typeof worker.warmUp).toBe('function');
+    delete worker.warmUp;
+    await writeCodeCache(dir, worker);
+    const topLevelOnly = (await readFile(join(dir, WORKER_CODE_CACHE))).length;
+    expect((await readFile(built)).length).toBeGreaterThan(topLevelOnly * 1.3);
   });
 
   it('is built from a bundle that is Latin-1 only, which V8 holds in one byte per character', async () => {

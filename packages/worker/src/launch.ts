@@ -19,6 +19,8 @@ const digest = (source: Buffer) => createHash('sha256').update(source).digest();
 /** The worker's bundle, loaded: its entry point, and how its code was compiled. */
 export interface LoadedWorker {
   main: (codeCache?: CodeCacheUse) => Promise<void>;
+  /** Runs what the worker loads later than its top level, so that a code cache taken after it holds it. */
+  warmUp?: () => Promise<void>;
   codeCache: CodeCacheUse;
   script: Script;
   /** SHA-256 of the bundle's source. */
@@ -59,7 +61,7 @@ export function loadWorker(dir: string): LoadedWorker {
       importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
     },
   );
-  const module = { exports: {} as { main?: LoadedWorker['main'] } };
+  const module = { exports: {} as { main?: LoadedWorker['main']; warmUp?: LoadedWorker['warmUp'] } };
   (script.runInThisContext() as ModuleWrapper)(
     module.exports,
     createRequire(filename),
@@ -67,19 +69,27 @@ export function loadWorker(dir: string): LoadedWorker {
     filename,
     dir,
   );
-  const { main } = module.exports;
+  const { main, warmUp } = module.exports;
   if (typeof main !== 'function') throw new Error(`${filename} exports no main()`);
   const codeCache =
     cache === null ? 'missing' : !fresh ? 'stale' : script.cachedDataRejected ? 'rejected' : 'accepted';
-  return { main, codeCache, script, digest: sourceDigest };
+  return {
+    main,
+    ...(typeof warmUp === 'function' ? { warmUp } : {}),
+    codeCache,
+    script,
+    digest: sourceDigest,
+  };
 }
 
 /**
  * Writes V8's code cache of a loaded worker into `dir` (atomically: a worker starting meanwhile reads the
- * old file or the new one). Made after the bundle's top level has run, so it holds the functions that ran
- * while loading, not only the top level.
+ * old file or the new one). Made after the bundle's top level and the worker's `warmUp()` (the Agent SDK)
+ * have run, so it holds the functions that ran while loading, not only the top level: compiled lazily, the
+ * SDK's start-up code cost every worker about 0.1 CPU-seconds (BENCHMARKS.md).
  */
-export function writeCodeCache(dir: string, worker: LoadedWorker): void {
+export async function writeCodeCache(dir: string, worker: LoadedWorker): Promise<void> {
+  await worker.warmUp?.();
   const target = join(dir, WORKER_CODE_CACHE);
   const temp = `${target}.tmp-${process.pid}`;
   try {

@@ -8,5 +8,9 @@ import { loadWorker, writeCodeCache } from './launch.js';
  */
 const dir = dirname(fileURLToPath(import.meta.url));
 const worker = loadWorker(dir);
-if (process.argv[2] === '--write-code-cache') writeCodeCache(dir, worker);
-else void worker.main(worker.codeCache);
+if (process.argv[2] === '--write-code-cache') {
+  writeCodeCache(dir, worker).catch((error: unknown) => {
+    process.stderr.write(`fanout-worker: no code cache written: ${String(error)}\n`);
+    process.exitCode = 1;
+  });
+} else void worker.main(worker.codeCache);

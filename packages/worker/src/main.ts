@@ -1,3 +1,4 @@
+import { loadAgentSdk } from './agent-sdk.js';
 import type { CodeCacheUse } from './launch.js';
 import { runWorker } from './run-agent.js';
 
@@ -17,4 +18,12 @@ export async function main(codeCache?: CodeCacheUse): Promise<void> {
   // Exit even if something (a stray timer, an SDK handle) would keep the event loop alive.
   process.exitCode = code;
   process.stderr.write('', () => process.exit(code));
+}
+
+/**
+ * What the build runs before it takes the code cache: the Agent SDK, which a worker loads only once its
+ * agent starts, so that the cache holds the SDK's compiled start-up code as well as the worker's own.
+ */
+export async function warmUp(): Promise<void> {
+  await loadAgentSdk();
 }

@@ -1,4 +1,4 @@
-import type { SDKMessage, SDKResultMessage } from '@anthropic-ai/claude-agent-sdk';
+import type { SDKMessage, SDKResultMessage } from '@anthropic-ai/claude-agent-sdk/core';
 import { ZERO_USAGE } from '@fanout/shared';
 import { describe, expect, it } from 'vitest';
 import { ProgressTracker, decideOutcome, finalUsage, mcpServerProblem } from './outcome.js';

@@ -1,4 +1,4 @@
-import type { SDKMessage, SDKResultMessage } from '@anthropic-ai/claude-agent-sdk';
+import type { SDKMessage, SDKResultMessage } from '@anthropic-ai/claude-agent-sdk/core';
 import type { AgentError, Usage } from '@fanout/shared';
 import { ZERO_USAGE } from '@fanout/shared';
 import { describeActivity } from './activity.js';

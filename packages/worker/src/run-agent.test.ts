@@ -5,7 +5,7 @@
  */
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Options, Query, SDKResultMessage, query } from '@anthropic-ai/claude-agent-sdk';
+import type { Options, Query, SDKResultMessage, query } from '@anthropic-ai/claude-agent-sdk/core';
 import { resultFileSchema, type ResultFile } from '@fanout/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runGit } from './run-git.js';

@@ -7,7 +7,7 @@ import type {
   SDKMessage,
   SDKResultMessage,
   query as sdkQuery,
-} from '@anthropic-ai/claude-agent-sdk';
+} from '@anthropic-ai/claude-agent-sdk/core';
 import {
   CHECK_TIMEOUT_SECONDS,
   ZERO_USAGE,
@@ -20,6 +20,7 @@ import {
   type ResultFile,
   type RunFile,
 } from '@fanout/shared';
+import { loadAgentSdk } from './agent-sdk.js';
 import { describeCheck, describeSetup } from './activity.js';
 import { AgentStateWriter } from './agent-state.js';
 import { fileExists, writeJsonOnce } from './atomic-file.js';
@@ -445,8 +446,7 @@ async function runQuery(
   let thrown: string | null = null;
   let q: Query | null = null;
   try {
-    // Loaded only here, so that importing this package (the orchestrator does) stays light.
-    const query = ctx.deps.query ?? (await import('@anthropic-ai/claude-agent-sdk')).query;
+    const query = ctx.deps.query ?? (await loadAgentSdk()).query;
     q = query({ prompt: run.prompt, options });
     await consumeUntilStopped(q, onMessage, stop, timing.stopWaitMs, log);
   } catch (error) {
