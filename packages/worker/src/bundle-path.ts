@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
  * - WORKER_MAIN: the worker's bin bundled with the Agent SDK, zod and @fanout/shared into one CommonJS
  *   module (one module loads in about three quarters of the CPU time of the separate ones).
  * - WORKER_CODE_CACHE: V8's compiled code of WORKER_MAIN, made at build time after the bundle's top level
- *   and its warm-up (the Agent SDK) have run, so that no worker compiles that code again (about 0.2
- *   CPU-seconds per agent together; BENCHMARKS.md).
+ *   and its warm-up (the Agent SDK) have run, so that no worker compiles that code again (about 0.15
+ *   CPU-seconds per agent; BENCHMARKS.md).
  */
 export const WORKER_BUNDLE = 'worker.cjs';
 export const WORKER_MAIN = 'worker-main.cjs';

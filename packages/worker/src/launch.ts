@@ -86,7 +86,7 @@ export function loadWorker(dir: string): LoadedWorker {
  * Writes V8's code cache of a loaded worker into `dir` (atomically: a worker starting meanwhile reads the
  * old file or the new one). Made after the bundle's top level and the worker's `warmUp()` (the Agent SDK)
  * have run, so it holds the functions that ran while loading, not only the top level: compiled lazily, the
- * SDK's start-up code cost every worker about 0.1 CPU-seconds (BENCHMARKS.md).
+ * SDK's start-up code cost every worker about 0.07 CPU-seconds (BENCHMARKS.md).
  */
 export async function writeCodeCache(dir: string, worker: LoadedWorker): Promise<void> {
   await worker.warmUp?.();
