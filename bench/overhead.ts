@@ -159,7 +159,8 @@ async function fanoutTrial(
 /**
  * Overhead against the floor: for each N, rounds of one floor trial, one per-process floor trial and one
  * fanout trial, back to back (which goes first turns with each round) so that all three see the same load
- * on the machine; the ratios within each round are what count. Every trial is checked: each agent committed its work, the model answered every turn once.
+ * on the machine; the ratios within each round are what count. Every trial is checked: each agent
+ * committed its work, the model answered every turn once.
  * Memory is sampled in runs of their own (sampleRunMemory): the sampling costs this process CPU, which
  * would count against fanout in a timed trial.
  */
