@@ -32,4 +32,13 @@ describe('runGit', () => {
     expect(result.exitCode).toBeNull();
     expect(result.stderr).toMatch(/more than 100 bytes/);
   });
+
+  it('writes the input to git, and git reads nothing without it', async () => {
+    await runGit(dir, ['init', '-q']);
+    const hashed = await runGit(dir, ['hash-object', '--stdin'], { input: 'hello\n' });
+    expect(hashed).toEqual({ exitCode: 0, stdout: 'ce013625030ba8dba906f756967f9e9ca394464a\n', stderr: '' });
+    // Without input, stdin is closed: git reads an empty object instead of waiting for one.
+    const empty = await runGit(dir, ['hash-object', '--stdin']);
+    expect(empty.stdout).toBe('e69de29bb2d1d6434b8b29ae775ad8c2e48c5391\n');
+  });
 });

@@ -12,6 +12,8 @@ export interface RunGitOptions {
   env?: Record<string, string>;
   /** Output beyond this many bytes (stdout and stderr together) kills git: a failure. Default 64 MiB. */
   maxBuffer?: number;
+  /** Written to git's standard input (without it, git reads end of file at once). */
+  input?: string;
 }
 
 /**
@@ -34,8 +36,11 @@ export function runGit(
     const child = spawn('git', args, {
       cwd,
       env: { ...process.env, ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
+    // git may exit before reading all of it (a bad line): its exit code tells, not EPIPE.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(options.input);
     const collect = (into: Buffer[]) => (chunk: Buffer) => {
       size += chunk.length;
       if (size > maxBuffer) {

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createRunRepo } from './create-run-repo.js';
+import { addWorktrees, createRunRepo } from './create-run-repo.js';
 
 let dir: string;
 let base: string;
@@ -56,5 +56,46 @@ describe('createRunRepo from a base repository', () => {
     git(base, 'checkout', '-q', 'trunk');
     expect(await make(loose)).toBe(loose);
     expect(git(join(dir, 'repo'), 'show', 'main:loose.txt')).toBe('loose.txt');
+  });
+});
+
+describe('addWorktrees', () => {
+  let repo: string;
+  let commit: string;
+  beforeEach(async () => {
+    await commitFile('a.txt');
+    repo = join(dir, 'repo');
+    commit = await createRunRepo({ repo, runId: 'r', baseRepo: base, baseRef: null });
+  });
+  const agents = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({ path: join(dir, `wt-${i}`), branch: `agent-${i}` }));
+
+  it('checks out a worktree per agent on its own new branch at the commit, with one git for all branches', async () => {
+    const trace = join(dir, 'trace');
+    process.env.GIT_TRACE = trace;
+    try {
+      await addWorktrees(repo, agents(3), commit);
+    } finally {
+      delete process.env.GIT_TRACE;
+    }
+    for (const [i, { path }] of agents(3).entries()) {
+      expect(git(path, 'rev-parse', '--abbrev-ref', 'HEAD')).toBe(`agent-${i}`);
+      expect(git(path, 'rev-parse', 'HEAD')).toBe(commit);
+      expect(git(path, 'status', '--porcelain')).toBe('');
+      expect(await readFile(join(path, 'a.txt'), 'utf8')).toBe('a.txt\n');
+    }
+    const started = [...(await readFile(trace, 'utf8')).matchAll(/trace: built-in: git (\S+)/g)].map(
+      (m) => m[1],
+    );
+    expect(started.filter((command) => command === 'update-ref')).toHaveLength(1);
+    expect(started.filter((command) => command === 'worktree')).toHaveLength(3);
+    expect(started).not.toContain('branch');
+  });
+
+  it('creates no branch and no worktree when one branch exists already', async () => {
+    git(repo, 'branch', 'agent-1', commit);
+    await expect(addWorktrees(repo, agents(3), commit)).rejects.toThrow(/update-ref failed.*agent-1/);
+    expect(git(repo, 'branch', '--list', 'agent-*')).toBe('agent-1');
+    expect(git(repo, 'worktree', 'list', '--porcelain')).not.toContain('wt-');
   });
 });

@@ -40,7 +40,24 @@ export async function createRunRepo(options: RunRepoOptions): Promise<string> {
   return (await git(repo, ['rev-parse', 'HEAD'])).trim();
 }
 
-/** Adds a worktree at `path` on a new branch `branch` starting at `commit`. */
-export async function addWorktree(repo: string, path: string, branch: string, commit: string): Promise<void> {
-  await git(repo, ['worktree', 'add', '--quiet', '-b', branch, path, commit]);
+export interface AgentWorktree {
+  path: string;
+  branch: string;
+}
+
+/**
+ * Creates every agent's branch at `commit`, then a worktree on each. The branches are made in one
+ * `update-ref --stdin`, all or none, so `worktree add` starts one git fewer per agent (it would run
+ * `git branch` itself). The worktrees are added one at a time: `worktree add` reads every other worktree's
+ * metadata, and running it side by side in one repository fails now and then on another's half-made folder.
+ */
+export async function addWorktrees(
+  repo: string,
+  worktrees: readonly AgentWorktree[],
+  commit: string,
+): Promise<void> {
+  if (worktrees.length === 0) return;
+  const refs = worktrees.map(({ branch }) => `create refs/heads/${branch} ${commit}\n`).join('');
+  await git(repo, ['update-ref', '--stdin'], {}, refs);
+  for (const { path, branch } of worktrees) await git(repo, ['worktree', 'add', '--quiet', path, branch]);
 }

@@ -10,15 +10,17 @@ export class GitError extends Error {
   }
 }
 
-/** Runs git in `cwd` and returns its standard output. Never prompts; never signs. */
+/** Runs git in `cwd` (with `input` on its stdin) and returns its standard output. Never prompts; never signs. */
 export async function git(
   cwd: string,
   args: readonly string[],
   env: Record<string, string> = {},
+  input?: string,
 ): Promise<string> {
   const result = await runGit(cwd, ['-c', 'commit.gpgsign=false', ...args], {
     env: { GIT_TERMINAL_PROMPT: '0', ...env },
     maxBuffer: 256 * 1024 * 1024,
+    ...(input === undefined ? {} : { input }),
   });
   if (result.exitCode !== 0) {
     const stderr = result.stderr.trim();

@@ -1,7 +1,7 @@
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import { agentBranch, invalidField, newRunId, runPaths, type RunFile, type RunRequest } from '@fanout/shared';
-import { addWorktree, createRunRepo } from '../git/create-run-repo.js';
+import { addWorktrees, createRunRepo } from '../git/create-run-repo.js';
 import { git } from '../git/git.js';
 import { checkCopyFiles, copyIntoWorktrees } from './copy-files.js';
 import { writeJsonAtomic } from '@fanout/worker';
@@ -49,13 +49,20 @@ export async function createRun(request: RunRequest, deps: CreateRunDeps): Promi
   await mkdir(paths.root);
   try {
     const baseCommit = await createRunRepo({ repo: paths.repo, runId: id, baseRepo, baseRef });
-    for (let i = 0; i < request.agents; i++) {
-      await addWorktree(paths.repo, paths.worktree(i), agentBranch(i), baseCommit);
-      await mkdir(paths.agent(i).dir, { recursive: true });
-    }
+    const agents = Array.from({ length: request.agents }, (_, i) => i);
+    await addWorktrees(
+      paths.repo,
+      agents.map((i) => ({ path: paths.worktree(i), branch: agentBranch(i) })),
+      baseCommit,
+    );
+    for (const i of agents) await mkdir(paths.agent(i).dir, { recursive: true });
     if (baseRepo && copyFiles.length > 0) {
-      const worktrees = Array.from({ length: request.agents }, (_, i) => paths.worktree(i));
-      await copyIntoWorktrees(baseRepo, copyFiles, paths.repo, worktrees);
+      await copyIntoWorktrees(
+        baseRepo,
+        copyFiles,
+        paths.repo,
+        agents.map((i) => paths.worktree(i)),
+      );
     }
     const file: RunFile = {
       version: 1,
