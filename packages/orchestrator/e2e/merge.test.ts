@@ -216,3 +216,27 @@ describe('merge into "base" of a run without a base repository', () => {
     expect(response.json.error.message).toMatch(/^into: the run did not start from a base repository/);
   });
 });
+
+describe('a new run from an agent’s worktree of an earlier run', () => {
+  it('starts at that agent’s work, with its own agent branches', async () => {
+    await waitForRun(orchestrator.url, run.id);
+    const worktree = runPaths(orchestrator.storage, run.id).worktree(1);
+    const head = gitIn(worktree, 'rev-parse', 'HEAD').trim();
+    // The worktree has agent-1 checked out, so a clone of it brings a branch agent-1 along.
+    const created = await api<Run>(orchestrator.url, 'POST', '/api/runs', {
+      prompt: '[follow] go on from agent 1',
+      agents: 2,
+      baseRepo: worktree,
+    });
+    expect(created.status).toBe(201);
+    expect(created.json.baseCommit).toBe(head);
+    const finished = await waitForRun(orchestrator.url, created.json.id);
+    expect(finished.agents.map((agent) => agent.status)).toEqual(['succeeded', 'succeeded']);
+    const next = runPaths(orchestrator.storage, created.json.id);
+    expect(gitIn(next.repo, 'rev-parse', 'main').trim()).toBe(head);
+    for (const i of [0, 1]) {
+      expect(gitIn(next.repo, 'merge-base', `agent-${i}`, 'main').trim()).toBe(head);
+      expect(gitIn(next.worktree(i), 'show', 'HEAD:shared.txt')).toBe('agent 1 wrote this\n');
+    }
+  });
+});

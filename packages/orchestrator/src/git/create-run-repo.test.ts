@@ -36,6 +36,10 @@ describe('createRunRepo from a base repository', () => {
     expect(await make(null)).toBe(head);
     expect(git(join(dir, 'repo'), 'rev-parse', 'main')).toBe(head);
     expect(git(join(dir, 'repo'), 'config', 'gc.auto')).toBe('0');
+    // The clone's own copy of the base's branch (trunk) is not kept: the run's branches are main and the agents'.
+    expect(git(join(dir, 'repo'), 'for-each-ref', '--format=%(refname)', 'refs/heads/')).toBe(
+      'refs/heads/main',
+    );
   });
 
   it('starts at a branch that is not checked out in the base repository, and at a tag', async () => {

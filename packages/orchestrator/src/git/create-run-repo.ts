@@ -26,6 +26,14 @@ export async function createRunRepo(options: RunRepoOptions): Promise<string> {
       await git(repo, ['fetch', '--quiet', 'origin', commit]);
     }
     await git(repo, ['checkout', '--quiet', '-B', 'main', commit]);
+    // The clone made a local branch of the one checked out in the base: `agent-1`, when the base is an agent's
+    // worktree of an earlier run. The run's repository keeps `main` alone, so the agents' branches are free.
+    const cloned = (await git(repo, ['for-each-ref', '--format=%(refname)', 'refs/heads/']))
+      .split('\n')
+      .filter((ref) => ref !== '' && ref !== 'refs/heads/main');
+    if (cloned.length > 0) {
+      await git(repo, ['update-ref', '--stdin'], {}, cloned.map((ref) => `delete ${ref}\n`).join(''));
+    }
   } else {
     await mkdir(repo, { recursive: true });
     await git(repo, ['init', '--quiet', '-b', 'main']);
