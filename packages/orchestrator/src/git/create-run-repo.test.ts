@@ -1,17 +1,12 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { gitSync as git } from '../testing/git-sync.js';
 import { addWorktrees, createRunRepo } from './create-run-repo.js';
 
 let dir: string;
 let base: string;
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], {
-    cwd,
-    encoding: 'utf8',
-  }).trim();
 
 async function commitFile(name: string): Promise<string> {
   await writeFile(join(base, name), `${name}\n`);

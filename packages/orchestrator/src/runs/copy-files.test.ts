@@ -1,18 +1,15 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FanoutError, runPathsAt, type RunRequest } from '@fanout/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { gitSync as git } from '../testing/git-sync.js';
 import { createRun } from './create-run.js';
 
 let dir: string;
 let base: string;
 let storage: string;
-
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd, encoding: 'utf8' });
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'fanout-copy-files-'));
@@ -103,7 +100,7 @@ describe('createRun with copyFiles', () => {
   });
 
   it('checks against baseRef, not the working tree', async () => {
-    const first = git(base, 'rev-parse', 'HEAD').trim();
+    const first = git(base, 'rev-parse', 'HEAD');
     git(base, 'checkout', '-q', '-b', 'later');
     await writeFile(join(base, 'later.txt'), 'later\n');
     git(base, 'add', 'later.txt');

@@ -1,19 +1,13 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runPathsAt, type RunRequest } from '@fanout/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { gitSync as git } from '../testing/git-sync.js';
 import { createRun } from './create-run.js';
 
 let dir: string;
 let storage: string;
-
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], {
-    cwd,
-    encoding: 'utf8',
-  }).trim();
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'fanout-create-run-'));
