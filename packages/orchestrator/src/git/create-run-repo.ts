@@ -64,7 +64,6 @@ export async function addWorktrees(
   worktrees: readonly AgentWorktree[],
   commit: string,
 ): Promise<void> {
-  if (worktrees.length === 0) return;
   const refs = worktrees.map(({ branch }) => `create refs/heads/${branch} ${commit}\n`).join('');
   await git(repo, ['update-ref', '--stdin'], {}, refs);
   for (const { path, branch } of worktrees) await git(repo, ['worktree', 'add', '--quiet', path, branch]);
