@@ -1,6 +1,6 @@
 import { availableParallelism, homedir, totalmem } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Memory one agent takes with `claude mcp serve` beside it, used to size the default concurrency. */
 const AGENT_MEMORY_BYTES = 450 * 1024 * 1024;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A run's `check`: a shell command run in each agent's worktree after the agent stops (e.g. `npm test`).

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const MERGE_TARGETS = ['main', 'base'] as const;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkStatusSchema } from './check.js';
 import { agentStatusSchema, isFinalRunStatus, runStatusSchema, type Agent, type Run } from './run.js';
 

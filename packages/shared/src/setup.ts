@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A run's `setup` and `copyFiles`, which prepare each agent's worktree before the agent starts:

@@ -1,6 +1,6 @@
 import { isAbsolute } from 'node:path';
 import { AGENT_INDEX_PATTERN, RUN_ID_PATTERN, WORKER_ENV, runDirName } from '@fanout/shared';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** What the executor tells a worker through its environment; everything else comes from run.json. */
 export interface WorkerConfig {

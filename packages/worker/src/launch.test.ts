@@ -155,6 +155,14 @@ describe('the built launcher', () => {
     expect(wide, `a character wider than Latin-1 at ${wide}: ${source.slice(wide - 40, wide + 10)}`).toBe(-1);
   });
 
+  it('is built from only the parts of the Agent SDK and zod that the worker uses', async () => {
+    // 0.77 MB when this was written. Importing the SDK whole (a dynamic import of it rather than of
+    // sdk-query.ts) or zod as `{ z }` (its whole namespace) made it 2.3 MB, and every worker paid for
+    // the difference in reading, compiling and collecting it (BENCHMARKS.md).
+    const bytes = (await readFile(join(dirname(LAUNCHER), WORKER_MAIN))).length;
+    expect(bytes).toBeLessThan(1.2e6);
+  });
+
   it(
     "runs an agent with the build's code cache when started as fanout starts it, and without when the flags differ",
     { timeout: 60_000 },

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { delimiter } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_JOB_SETTINGS, type JobSettings, type ResourceList } from './job-manifest.js';
 
 /**
