@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     const ctx = { settings, model, orchestrator, tmp, log };
     const overhead = await measureOverhead(ctx);
     await sampleRunMemory(ctx, memory, Math.max(...settings.agentCounts), settings.memoryRuns);
-    const live = await measureLiveLatency(orchestrator, model, settings.liveAgents);
+    const live = await measureLiveLatency(orchestrator, model, settings.liveAgents, settings.liveRuns);
     log(`live: p50 ${live.latencyMs.p50.toFixed(1)} ms, p99 ${live.latencyMs.p99.toFixed(1)} ms`);
     const orchestratorIdleAfterMb = await idleRssMb(pid);
 

@@ -8,6 +8,8 @@ import { latency, type Latency } from './stats.js';
 
 export interface LiveLatencyResult {
   agents: number;
+  /** Runs whose messages are pooled: one run of 8 agents has 88, so its p99 is its slowest message. */
+  runs: number;
   /** Milliseconds from a transcript line appearing on disk to the SSE client receiving it as a `message`. */
   latencyMs: Latency;
 }
@@ -90,16 +92,16 @@ async function followEvents(url: string): Promise<{ done: Promise<Received[]>; s
 }
 
 /**
- * Live latency: one run with an SSE client following it from its start. A watcher thread stamps each
+ * The latencies of one run with an SSE client following it from its start. A watcher thread stamps each
  * transcript line when it appears on disk (inotify on the agent's folder); the client stamps each `message`
  * event when its bytes arrive; both on the same monotonic clock. Every line must arrive exactly once, in
  * order, and the stream must end with the run's final event.
  */
-export async function measureLiveLatency(
+async function liveRunSamples(
   o: OrchestratorProcess,
   model: ScriptedModel,
   agents: number,
-): Promise<LiveLatencyResult> {
+): Promise<number[]> {
   let client: { done: Promise<Received[]>; stop(): void } | null = null;
   let watcher: LineWatcher | null = null;
   try {
@@ -123,9 +125,21 @@ export async function measureLiveLatency(
       }
     }
     for (const r of received) samples.push(Number(r.t - written[r.agent]![r.seq - 1]!) / 1e6);
-    return { agents, latencyMs: latency(samples) };
+    return samples;
   } finally {
     (client as { stop(): void } | null)?.stop();
     await (watcher as LineWatcher | null)?.close().catch(() => undefined);
   }
+}
+
+/** Live latency over `runs` runs of `agents` agents, one after another, their messages pooled. */
+export async function measureLiveLatency(
+  o: OrchestratorProcess,
+  model: ScriptedModel,
+  agents: number,
+  runs = 1,
+): Promise<LiveLatencyResult> {
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) samples.push(...(await liveRunSamples(o, model, agents)));
+  return { agents, runs, latencyMs: latency(samples) };
 }

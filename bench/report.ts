@@ -186,7 +186,7 @@ export function renderResults(r: BenchResults): string {
       `first \`GET /api/runs\` answered after ${range(r.api.firstListMs, f0)} ms; ` +
       `every run on disk checked after ${range(r.api.adoptedMs, f0)} ms.`,
     '',
-    `### Live latency (${r.live.agents} agents, ${r.live.latencyMs.count} messages)`,
+    `### Live latency (${r.live.runs} ${r.live.runs === 1 ? 'run' : 'runs'} of ${r.live.agents} agents, ${r.live.latencyMs.count} messages)`,
     '',
     `Transcript line written → SSE client: p50 ${f1(r.live.latencyMs.p50)} ms, p99 ${f1(r.live.latencyMs.p99)} ms, ` +
       `max ${f1(r.live.latencyMs.max)} ms.`,
