@@ -6,7 +6,7 @@ import type * as SdkQuery from './sdk-query.js';
  * (the rest loads when first called), and zod and the MCP SDK taken from this install instead of copies
  * of its own. A process must load only one of the two entries; the worker loads only this one, and only
  * here, so that importing this package (the orchestrator does) stays light. It goes through sdk-query.ts
- * so that the bundle holds only what `query()` needs (see bundle.mjs).
+ * so that the worker's bundle holds only what `query()` needs.
  */
 export function loadAgentSdk(): Promise<typeof SdkQuery> {
   return import('./sdk-query.js');

@@ -50,20 +50,14 @@ export async function createRun(request: RunRequest, deps: CreateRunDeps): Promi
   try {
     const baseCommit = await createRunRepo({ repo: paths.repo, runId: id, baseRepo, baseRef });
     const agents = Array.from({ length: request.agents }, (_, i) => i);
+    const worktrees = agents.map((i) => paths.worktree(i));
     await addWorktrees(
       paths.repo,
-      agents.map((i) => ({ path: paths.worktree(i), branch: agentBranch(i) })),
+      agents.map((i) => ({ path: worktrees[i]!, branch: agentBranch(i) })),
       baseCommit,
     );
     for (const i of agents) await mkdir(paths.agent(i).dir, { recursive: true });
-    if (baseRepo && copyFiles.length > 0) {
-      await copyIntoWorktrees(
-        baseRepo,
-        copyFiles,
-        paths.repo,
-        agents.map((i) => paths.worktree(i)),
-      );
-    }
+    if (baseRepo && copyFiles.length > 0) await copyIntoWorktrees(baseRepo, copyFiles, paths.repo, worktrees);
     const file: RunFile = {
       version: 1,
       id,
