@@ -7,6 +7,7 @@ import { workScript } from './agent-script.js';
 import { measureApiAtScale } from './api-scale.js';
 import { measureLiveLatency } from './live-latency.js';
 import { RunMemorySampler, idleRssMb } from './memory.js';
+import { machineCpu } from './proc.js';
 import { measureOverhead, sampleRunMemory } from './overhead.js';
 import { renderResults, writeResults } from './report.js';
 import { ORCHESTRATOR_ENV, loadSettings } from './settings.js';
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
   const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
   const startedAt = new Date();
   const loadBefore = loadavg();
+  const cpuBefore = await machineCpu();
   const tmp = await mkdtemp(join(tmpdir(), 'fanout-bench-'));
   try {
     log(`${settings.quick ? 'quick' : 'full'} run; work in ${tmp}`);
@@ -50,13 +52,14 @@ async function main(): Promise<void> {
     const live = await measureLiveLatency(orchestrator, model, settings.liveAgents, settings.liveRuns);
     log(`live: p50 ${live.latencyMs.p50.toFixed(1)} ms, p99 ${live.latencyMs.p99.toFixed(1)} ms`);
     const orchestratorIdleAfterMb = await idleRssMb(pid);
+    const cpuAfter = await machineCpu();
 
     const markdown = renderResults({
       settings,
       startedAt,
       minutes: (Date.now() - startedAt.getTime()) / 60_000,
       loadBefore,
-      loadAfter: loadavg(),
+      stolenPercent: (100 * (cpuAfter.steal - cpuBefore.steal)) / (cpuAfter.total - cpuBefore.total || 1),
       overhead,
       orchestratorIdleMb,
       orchestratorIdleAfterMb,

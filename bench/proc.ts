@@ -93,6 +93,14 @@ export async function cpuTimes(pid: number): Promise<{ self: number; children: n
   };
 }
 
+/** The machine's CPU time since boot, in ticks: all of it, and what the hypervisor took (`steal`). */
+export async function machineCpu(): Promise<{ total: number; steal: number }> {
+  const line = (await readFile('/proc/stat', 'utf8')).split('\n', 1)[0]!;
+  // "cpu  user nice system idle iowait irq softirq steal guest guest_nice"; guest time is inside user.
+  const ticks = line.trim().split(/\s+/).slice(1, 9).map(Number);
+  return { total: ticks.reduce((sum, t) => sum + t, 0), steal: ticks[7] ?? 0 };
+}
+
 /** Live processes whose working directory is `dir` or below it. */
 export async function processesIn(dir: string): Promise<number[]> {
   const found: number[] = [];

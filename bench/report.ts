@@ -12,7 +12,8 @@ export interface BenchResults {
   startedAt: Date;
   minutes: number;
   loadBefore: number[];
-  loadAfter: number[];
+  /** Of the machine's CPU time during the run, the share the hypervisor gave to other guests (steal). */
+  stolenPercent: number;
   overhead: OverheadRow[];
   orchestratorIdleMb: number;
   orchestratorIdleAfterMb: number;
@@ -108,7 +109,8 @@ export function renderResults(r: BenchResults): string {
     `Measured ${r.startedAt.toISOString().slice(0, 10)} with \`${r.settings.quick ? 'BENCH_QUICK=1 ' : ''}npm run bench\` ` +
       `in ${f0(r.minutes)} min on ${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown CPU'}), ` +
       `${f1(totalmem() / 2 ** 30)} GiB memory, Linux ${release()}, Node.js ${process.version}. ` +
-      `Load average (1 min) ${f1(r.loadBefore[0] ?? 0)} before, ${f1(r.loadAfter[0] ?? 0)} after: other work shared the machine.`,
+      `Load average (1 min) ${f1(r.loadBefore[0] ?? 0)} as it started (its own agents raise it while it runs); ` +
+      `the hypervisor gave ${f1(r.stolenPercent)} % of the CPU time to other guests meanwhile (steal).`,
     '',
     `Every agent's work: Write, Read and Edit of a file, a commit through the Bash tool, a final answer ` +
       `(5 model turns, each answered after ${r.settings.responseDelayMs} ms). Each trial is checked: every agent ` +
