@@ -109,9 +109,14 @@ exports.warmUp = async () => { warmed = loadLater(); };
 /** The built launcher (bundle.mjs), which fanout starts for every agent. */
 const LAUNCHER = fileURLToPath(new URL(`../dist/${WORKER_BUNDLE}`, import.meta.url));
 
-async function runAgent(fixture: RunFixture, model: ScriptedModel, flags: readonly string[]) {
+async function runAgent(
+  fixture: RunFixture,
+  model: ScriptedModel,
+  flags: readonly string[],
+  env: Record<string, string> = {},
+) {
   const child = spawn(process.execPath, [...flags, LAUNCHER], {
-    env: { ...process.env, ...claudeEnvFor(model), ...fixture.workerEnv(0) },
+    env: { ...process.env, ...claudeEnvFor(model), ...fixture.workerEnv(0), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -124,6 +129,27 @@ async function runAgent(fixture: RunFixture, model: ScriptedModel, flags: readon
     .map((line) => JSON.parse(line) as { msg?: string; codeCache?: string })
     .find((line) => line.msg === 'worker started');
   return { code, output, started };
+}
+
+/**
+ * Preloaded with --require: records the body of every function made from a string (`new Function`), and
+ * writes them to $FUNCTION_LOG as the process exits.
+ */
+const RECORD_FUNCTIONS = `
+const { writeFileSync } = require('node:fs');
+const bodies = [];
+const record = (args) => bodies.push(String(args[args.length - 1] ?? ''));
+globalThis.Function = new Proxy(Function, {
+  construct: (target, args) => (record(args), Reflect.construct(target, args)),
+  apply: (target, self, args) => (record(args), Reflect.apply(target, self, args)),
+});
+process.on('exit', () => writeFileSync(process.env.FUNCTION_LOG, JSON.stringify(bodies)));
+`;
+
+/** Bodies of zod's compiled parsers, as RECORD_FUNCTIONS wrote them to `log`. */
+async function zodParsersIn(log: string): Promise<string[]> {
+  const bodies = JSON.parse(await readFile(log, 'utf8')) as string[];
+  return bodies.filter((body) => body.includes('payload'));
 }
 
 describe('the built launcher', () => {
@@ -184,6 +210,47 @@ describe('the built launcher', () => {
         const result = JSON.parse(await readFile(fixture.paths.agent(0).result, 'utf8')) as object;
         expect(result).toMatchObject({ status: 'succeeded' });
       }
+    },
+  );
+
+  it(
+    'checks its configuration and files with zod without compiling parsers at run time',
+    { timeout: 60_000 },
+    async () => {
+      const dir = await tempDir();
+      const preload = join(dir, 'record-functions.cjs');
+      await writeFile(preload, RECORD_FUNCTIONS);
+
+      // The recorder sees zod's compiled parsers where zod compiles them.
+      const zodLog = join(dir, 'zod.json');
+      const probe = spawn(
+        process.execPath,
+        [
+          '--require',
+          preload,
+          '-e',
+          "require('zod').object({ a: require('zod').string() }).parse({ a: 'x' })",
+        ],
+        { cwd: dirname(LAUNCHER), env: { ...process.env, FUNCTION_LOG: zodLog }, stdio: 'inherit' },
+      );
+      expect(await new Promise((resolve) => probe.on('exit', resolve))).toBe(0);
+      expect(await zodParsersIn(zodLog)).not.toEqual([]);
+
+      // A worker checks each file once: compiling a parser for each would cost more than it saves.
+      const model = await startScriptedModel({
+        script: scriptByAgent({ 0: [{ kind: 'text', text: 'Nothing to do.' }] }),
+      });
+      cleanups.push(() => model.close());
+      const fixture = await createRunFixture({ model: TEST_MODEL });
+      cleanups.push(() => fixture.remove());
+      const workerLog = join(dir, 'worker.json');
+      const run = await runAgent(fixture, model, [...WORKER_NODE_FLAGS, '--require', preload], {
+        FUNCTION_LOG: workerLog,
+      });
+      expect(run.code, run.output).toBe(0);
+      const result = JSON.parse(await readFile(fixture.paths.agent(0).result, 'utf8')) as object;
+      expect(result).toMatchObject({ status: 'succeeded' });
+      expect(await zodParsersIn(workerLog)).toEqual([]);
     },
   );
 });

@@ -1,3 +1,5 @@
+// First: it sets how zod parses before any schema is made (see there).
+import './zod-setup.js';
 import { loadAgentSdk } from './agent-sdk.js';
 import type { CodeCacheUse } from './launch.js';
 import { runWorker } from './run-agent.js';
