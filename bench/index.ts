@@ -7,8 +7,8 @@ import { workScript } from './agent-script.js';
 import { measureApiAtScale } from './api-scale.js';
 import { measureLiveLatency } from './live-latency.js';
 import { RunMemorySampler, idleRssMb } from './memory.js';
-import { machineCpu } from './proc.js';
 import { measureOverhead, sampleRunMemory } from './overhead.js';
+import { machineCpu } from './proc.js';
 import { renderResults, writeResults } from './report.js';
 import { ORCHESTRATOR_ENV, loadSettings } from './settings.js';
 

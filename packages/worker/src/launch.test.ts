@@ -14,7 +14,7 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import { WORKER_BUNDLE, WORKER_CODE_CACHE, WORKER_MAIN, WORKER_NODE_FLAGS } from './bundle-path.js';
 import { loadWorker, writeCodeCache } from './launch.js';
-import { createRunFixture, type RunFixture } from './testing/run-fixture.js';
+import { createRunFixture } from './testing/run-fixture.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -109,12 +109,23 @@ exports.warmUp = async () => { warmed = loadLater(); };
 /** The built launcher (bundle.mjs), which fanout starts for every agent. */
 const LAUNCHER = fileURLToPath(new URL(`../dist/${WORKER_BUNDLE}`, import.meta.url));
 
-async function runAgent(
-  fixture: RunFixture,
-  model: ScriptedModel,
-  flags: readonly string[],
-  env: Record<string, string> = {},
-) {
+/** A scripted model whose agent 0 answers at once, with nothing to do. */
+async function startIdleModel(): Promise<ScriptedModel> {
+  const model = await startScriptedModel({
+    script: scriptByAgent({ 0: [{ kind: 'text', text: 'Nothing to do.' }] }),
+  });
+  cleanups.push(() => model.close());
+  return model;
+}
+
+/**
+ * Runs agent 0 of a new run through the built launcher, started with `flags`, and expects it to succeed.
+ * Returns the worker's output and its `worker started` log line.
+ */
+async function runAgent(model: ScriptedModel, flags: readonly string[], env: Record<string, string> = {}) {
+  expect(existsSync(LAUNCHER), `${LAUNCHER} is missing: npm run build`).toBe(true);
+  const fixture = await createRunFixture({ model: TEST_MODEL });
+  cleanups.push(() => fixture.remove());
   const child = spawn(process.execPath, [...flags, LAUNCHER], {
     env: { ...process.env, ...claudeEnvFor(model), ...fixture.workerEnv(0), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -123,12 +134,15 @@ async function runAgent(
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  expect(code, output).toBe(0);
+  const result = JSON.parse(await readFile(fixture.paths.agent(0).result, 'utf8')) as object;
+  expect(result).toMatchObject({ status: 'succeeded' });
   const started = output
     .split('\n')
     .filter((line) => line.startsWith('{'))
     .map((line) => JSON.parse(line) as { msg?: string; codeCache?: string })
     .find((line) => line.msg === 'worker started');
-  return { code, output, started };
+  return { output, started };
 }
 
 /**
@@ -193,22 +207,13 @@ describe('the built launcher', () => {
     "runs an agent with the build's code cache when started as fanout starts it, and without when the flags differ",
     { timeout: 60_000 },
     async () => {
-      expect(existsSync(LAUNCHER), `${LAUNCHER} is missing: npm run build`).toBe(true);
-      const model = await startScriptedModel({
-        script: scriptByAgent({ 0: [{ kind: 'text', text: 'Nothing to do.' }] }),
-      });
-      cleanups.push(() => model.close());
+      const model = await startIdleModel();
       for (const [flags, expected] of [
         [WORKER_NODE_FLAGS, 'accepted'],
         [[], 'rejected'],
       ] as const) {
-        const fixture = await createRunFixture({ model: TEST_MODEL });
-        cleanups.push(() => fixture.remove());
-        const run = await runAgent(fixture, model, flags);
-        expect(run.code, run.output).toBe(0);
+        const run = await runAgent(model, flags);
         expect(run.started, run.output).toMatchObject({ codeCache: expected });
-        const result = JSON.parse(await readFile(fixture.paths.agent(0).result, 'utf8')) as object;
-        expect(result).toMatchObject({ status: 'succeeded' });
       }
     },
   );
@@ -237,19 +242,10 @@ describe('the built launcher', () => {
       expect(await zodParsersIn(zodLog)).not.toEqual([]);
 
       // A worker checks each file once: compiling a parser for each would cost more than it saves.
-      const model = await startScriptedModel({
-        script: scriptByAgent({ 0: [{ kind: 'text', text: 'Nothing to do.' }] }),
-      });
-      cleanups.push(() => model.close());
-      const fixture = await createRunFixture({ model: TEST_MODEL });
-      cleanups.push(() => fixture.remove());
       const workerLog = join(dir, 'worker.json');
-      const run = await runAgent(fixture, model, [...WORKER_NODE_FLAGS, '--require', preload], {
+      await runAgent(await startIdleModel(), [...WORKER_NODE_FLAGS, '--require', preload], {
         FUNCTION_LOG: workerLog,
       });
-      expect(run.code, run.output).toBe(0);
-      const result = JSON.parse(await readFile(fixture.paths.agent(0).result, 'utf8')) as object;
-      expect(result).toMatchObject({ status: 'succeeded' });
       expect(await zodParsersIn(workerLog)).toEqual([]);
     },
   );
