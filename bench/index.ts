@@ -8,7 +8,7 @@ import { measureApiAtScale } from './api-scale.js';
 import { measureLiveLatency } from './live-latency.js';
 import { RunMemorySampler, idleRssMb } from './memory.js';
 import { measureOverhead, sampleRunMemory } from './overhead.js';
-import { machineCpu } from './proc.js';
+import { extraCaCertCount, machineCpu } from './proc.js';
 import { renderResults, writeResults } from './report.js';
 import { ORCHESTRATOR_ENV, loadSettings } from './settings.js';
 
@@ -60,6 +60,7 @@ async function main(): Promise<void> {
       minutes: (Date.now() - startedAt.getTime()) / 60_000,
       loadBefore,
       stolenPercent: (100 * (cpuAfter.steal - cpuBefore.steal)) / (cpuAfter.total - cpuBefore.total || 1),
+      extraCaCerts: await extraCaCertCount(process.env['NODE_EXTRA_CA_CERTS']),
       overhead,
       orchestratorIdleMb,
       orchestratorIdleAfterMb,

@@ -101,6 +101,13 @@ export async function machineCpu(): Promise<{ total: number; steal: number }> {
   return { total: ticks.reduce((sum, t) => sum + t, 0), steal: ticks[7] ?? 0 };
 }
 
+/** Certificates in the file that NODE_EXTRA_CA_CERTS names (`path`); null when it is not set or unreadable. */
+export async function extraCaCertCount(path: string | undefined): Promise<number | null> {
+  if (!path) return null;
+  const pem = await readFile(path, 'utf8').catch(() => null);
+  return pem === null ? null : pem.split('-----BEGIN CERTIFICATE-----').length - 1;
+}
+
 /** Live processes whose working directory is `dir` or below it. */
 export async function processesIn(dir: string): Promise<number[]> {
   const found: number[] = [];

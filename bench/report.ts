@@ -14,6 +14,8 @@ export interface BenchResults {
   loadBefore: number[];
   /** Of the machine's CPU time during the run, the share the hypervisor gave to other guests (steal). */
   stolenPercent: number;
+  /** Certificates in the file that NODE_EXTRA_CA_CERTS names; null when it is not set. */
+  extraCaCerts: number | null;
   overhead: OverheadRow[];
   orchestratorIdleMb: number;
   orchestratorIdleAfterMb: number;
@@ -110,7 +112,11 @@ export function renderResults(r: BenchResults): string {
       `in ${f0(r.minutes)} min on ${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown CPU'}), ` +
       `${f1(totalmem() / 2 ** 30)} GiB memory, Linux ${release()}, Node.js ${process.version}. ` +
       `Load average (1 min) ${f1(r.loadBefore[0] ?? 0)} as it started (its own agents raise it while it runs); ` +
-      `the hypervisor gave ${f1(r.stolenPercent)} % of the CPU time to other guests meanwhile (steal).`,
+      `the hypervisor gave ${f1(r.stolenPercent)} % of the CPU time to other guests meanwhile (steal). ` +
+      (r.extraCaCerts === null
+        ? '`NODE_EXTRA_CA_CERTS` named no certificate file.'
+        : `\`NODE_EXTRA_CA_CERTS\` named ${r.extraCaCerts} certificates, which every Node.js process parses ` +
+          `as it starts, apart from fanout's workers (*What was fixed*).`),
     '',
     `Every agent's work: Write, Read and Edit of a file, a commit through the Bash tool, a final answer ` +
       `(5 model turns, each answered after ${r.settings.responseDelayMs} ms). Each trial is checked: every agent ` +

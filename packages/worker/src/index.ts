@@ -22,6 +22,7 @@ export {
 export { describeActivity, describeCheck } from './activity.js';
 export { runCheck, type CheckOptions } from './run-check.js';
 export { bundledClaudeBinary } from './claude-binary.js';
+export { DEFERRED_ENV, deferWorkerEnv } from './deferred-env.js';
 export { WORKER_BUNDLE, WORKER_NODE_FLAGS, workerBundlePath } from './bundle-path.js';
 export { killWorktreeProcesses, findProcessesIn, type KillOptions } from './worktree-processes.js';
 export {

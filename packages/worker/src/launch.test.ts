@@ -3,13 +3,16 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { rootCertificates } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import {
   TEST_MODEL,
   claudeEnvFor,
   scriptByAgent,
   startScriptedModel,
+  steps,
   type ScriptedModel,
+  type Step,
 } from '@fanout/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WORKER_BUNDLE, WORKER_CODE_CACHE, WORKER_MAIN, WORKER_NODE_FLAGS } from './bundle-path.js';
@@ -109,18 +112,16 @@ exports.warmUp = async () => { warmed = loadLater(); };
 /** The built launcher (bundle.mjs), which fanout starts for every agent. */
 const LAUNCHER = fileURLToPath(new URL(`../dist/${WORKER_BUNDLE}`, import.meta.url));
 
-/** A scripted model whose agent 0 answers at once, with nothing to do. */
-async function startIdleModel(): Promise<ScriptedModel> {
-  const model = await startScriptedModel({
-    script: scriptByAgent({ 0: [{ kind: 'text', text: 'Nothing to do.' }] }),
-  });
+/** A scripted model that takes agent 0 through `script`; by default it answers at once, with nothing to do. */
+async function startModel(script: Step[] = [steps.text('Nothing to do.')]): Promise<ScriptedModel> {
+  const model = await startScriptedModel({ script: scriptByAgent({ 0: script }) });
   cleanups.push(() => model.close());
   return model;
 }
 
 /**
  * Runs agent 0 of a new run through the built launcher, started with `flags`, and expects it to succeed.
- * Returns the worker's output and its `worker started` log line.
+ * Returns the worker's output, its `worker started` log line and the agent's transcript file.
  */
 async function runAgent(model: ScriptedModel, flags: readonly string[], env: Record<string, string> = {}) {
   expect(existsSync(LAUNCHER), `${LAUNCHER} is missing: npm run build`).toBe(true);
@@ -142,7 +143,7 @@ async function runAgent(model: ScriptedModel, flags: readonly string[], env: Rec
     .filter((line) => line.startsWith('{'))
     .map((line) => JSON.parse(line) as { msg?: string; codeCache?: string })
     .find((line) => line.msg === 'worker started');
-  return { output, started };
+  return { output, started, transcript: fixture.paths.agent(0).transcript };
 }
 
 /**
@@ -207,7 +208,7 @@ describe('the built launcher', () => {
     "runs an agent with the build's code cache when started as fanout starts it, and without when the flags differ",
     { timeout: 60_000 },
     async () => {
-      const model = await startIdleModel();
+      const model = await startModel();
       for (const [flags, expected] of [
         [WORKER_NODE_FLAGS, 'accepted'],
         [[], 'rejected'],
@@ -243,10 +244,25 @@ describe('the built launcher', () => {
 
       // A worker checks each file once: compiling a parser for each would cost more than it saves.
       const workerLog = join(dir, 'worker.json');
-      await runAgent(await startIdleModel(), [...WORKER_NODE_FLAGS, '--require', preload], {
+      await runAgent(await startModel(), [...WORKER_NODE_FLAGS, '--require', preload], {
         FUNCTION_LOG: workerLog,
       });
       expect(await zodParsersIn(workerLog)).toEqual([]);
+    },
+  );
+
+  it(
+    'puts back the NODE_EXTRA_CA_CERTS that executors move aside, for the agent and all it runs',
+    { timeout: 60_000 },
+    async () => {
+      const ca = join(await tempDir(), 'extra-ca.pem');
+      await writeFile(ca, rootCertificates[0]!);
+      const model = await startModel([
+        steps.bash('echo "ca=$NODE_EXTRA_CA_CERTS stand-in=${FANOUT_NODE_EXTRA_CA_CERTS:-none}"'),
+        steps.text('Done.'),
+      ]);
+      const run = await runAgent(model, WORKER_NODE_FLAGS, { FANOUT_NODE_EXTRA_CA_CERTS: ca });
+      expect(await readFile(run.transcript, 'utf8')).toContain(`ca=${ca} stand-in=none`);
     },
   );
 });

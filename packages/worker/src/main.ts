@@ -1,6 +1,7 @@
 // First: it sets how zod parses before any schema is made (see there).
 import './zod-setup.js';
 import { loadAgentSdk } from './agent-sdk.js';
+import { restoreDeferredEnv } from './deferred-env.js';
 import type { CodeCacheUse } from './launch.js';
 import { runWorker } from './run-agent.js';
 
@@ -9,6 +10,7 @@ import { runWorker } from './run-agent.js';
  * (launch.ts) calls it once the bundle is loaded, saying whether V8 took the code cache.
  */
 export async function main(codeCache?: CodeCacheUse): Promise<void> {
+  restoreDeferredEnv(process.env);
   const code = await runWorker({ env: process.env, ...(codeCache ? { codeCache } : {}) }).catch(
     (error: unknown) => {
       process.stderr.write(

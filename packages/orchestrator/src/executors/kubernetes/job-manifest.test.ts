@@ -127,6 +127,15 @@ describe('buildAgentJob', () => {
     expect(env.get('GIT_CONFIG_COUNT')?.value).toBe('2');
   });
 
+  it('moves NODE_EXTRA_CA_CERTS aside for the worker, which puts it back for its agent', () => {
+    const ca = '/etc/gateway/ca.pem';
+    const job = build(1, { ...settings, workerEnv: { ...settings.workerEnv, NODE_EXTRA_CA_CERTS: ca } });
+    const env = new Map((job.spec?.template.spec?.containers[0]?.env ?? []).map((e) => [e.name, e.value]));
+    expect(env.has('NODE_EXTRA_CA_CERTS')).toBe(false);
+    expect(env.get('FANOUT_NODE_EXTRA_CA_CERTS')).toBe(ca);
+    expect(env.get('ANTHROPIC_BASE_URL')).toBe('http://gateway:8080');
+  });
+
   it('sets requests and limits', () => {
     const resources = build().spec?.template.spec?.containers[0]?.resources;
     expect(resources?.requests).toEqual({ cpu: '500m', memory: '1Gi' });

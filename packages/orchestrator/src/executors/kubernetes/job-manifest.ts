@@ -8,6 +8,7 @@ import {
   runPaths,
   type RunFile,
 } from '@fanout/shared';
+import { deferWorkerEnv } from '@fanout/worker';
 
 /**
  * The batch/v1 Job of one agent, built as plain data so it can be checked without a cluster.
@@ -140,7 +141,7 @@ export function buildAgentJob(run: JobRun, index: number, settings: JobSettings)
   };
 
   const env: V1EnvVar[] = [
-    ...Object.entries(settings.workerEnv)
+    ...Object.entries(deferWorkerEnv(settings.workerEnv))
       .filter(([key]) => !RESERVED_ENV.has(key))
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([key, value]) => ({ name: key, value })),

@@ -19,6 +19,8 @@ const fs = require('node:fs');
 const dir = process.env.FANOUT_RUN_DIR + '/meta/agent-' + process.env.FANOUT_AGENT_INDEX;
 const mode = process.argv[1];
 fs.appendFileSync(dir + '/spans.txt', 'start ' + Date.now() + '\\n');
+const { NODE_EXTRA_CA_CERTS = null, FANOUT_NODE_EXTRA_CA_CERTS = null } = process.env;
+fs.writeFileSync(dir + '/env.json', JSON.stringify({ NODE_EXTRA_CA_CERTS, FANOUT_NODE_EXTRA_CA_CERTS }));
 fs.writeFileSync(process.env.AGENT_WORKTREE_PATH + '/work.txt', 'work\\n');
 if (mode === 'stubborn') process.on('SIGTERM', () => {});
 if (mode === 'lost-in-check') {
@@ -55,12 +57,12 @@ afterEach(async () => {
 
 const logger = createLogger({ level: 'silent' });
 
-function executor(mode: string, concurrency = 4): LocalExecutor {
+function executor(mode: string, concurrency = 4, env: NodeJS.ProcessEnv = process.env): LocalExecutor {
   const e = new LocalExecutor({
     concurrency,
     killGraceMs: 500,
     workerCommand: [process.execPath, '-e', WORKER, mode],
-    env: process.env,
+    env,
     logger,
     pollMs: 100,
   });
@@ -103,6 +105,14 @@ describe('LocalExecutor', () => {
     });
     spans.sort((a, b) => a[0]! - b[0]!);
     for (let i = 1; i < spans.length; i++) expect(spans[i]![0]!).toBeGreaterThanOrEqual(spans[i - 1]![1]!);
+  });
+
+  it('starts a worker with NODE_EXTRA_CA_CERTS moved aside, so that its Node.js does not load them', async () => {
+    const run = await newRun(1);
+    await executor('ok', 1, { ...process.env, NODE_EXTRA_CA_CERTS: '/etc/company/ca.pem' }).launch(run);
+    expect((await result(run, 0)).status).toBe('succeeded');
+    const env = JSON.parse(readFileSync(join(runPathsAt(run.runDir).agent(0).dir, 'env.json'), 'utf8'));
+    expect(env).toEqual({ NODE_EXTRA_CA_CERTS: null, FANOUT_NODE_EXTRA_CA_CERTS: '/etc/company/ca.pem' });
   });
 
   it('a worker that ignores SIGTERM is killed after the grace period; cancel still commits its work', async () => {

@@ -12,11 +12,10 @@ import {
   type LaunchFile,
   type RunFile,
 } from '@fanout/shared';
-import { killWorktreeProcesses } from '@fanout/worker';
+import { deferWorkerEnv, killWorktreeProcesses, writeJsonOnce } from '@fanout/worker';
 import type { Logger } from '../../logger.js';
 import { finishLostAgent } from '../../runs/finish-lost-agent.js';
 import { readJsonFile } from '../../storage/read-json-file.js';
-import { writeJsonOnce } from '@fanout/worker';
 import type { Executor } from '../executor.js';
 import { isSameProcessAlive, processStartTicks, signalGroup } from './proc.js';
 
@@ -158,7 +157,7 @@ export class LocalExecutor implements Executor {
         detached: true,
         stdio: ['ignore', log, log],
         env: {
-          ...this.deps.env,
+          ...deferWorkerEnv(this.deps.env),
           [WORKER_ENV.worktree]: paths.worktree(index),
           [WORKER_ENV.branch]: agentBranch(index),
           [WORKER_ENV.runDir]: run.runDir,
