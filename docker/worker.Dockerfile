@@ -45,8 +45,8 @@ COPY --from=build /app/packages/worker/package.json packages/worker/
 COPY --from=build /app/packages/worker/dist packages/worker/dist
 # exec keeps the worker as PID 1, so SIGTERM from Kubernetes reaches it directly. The V8 flags and the
 # launcher are the local executor's (WORKER_NODE_FLAGS and WORKER_BUNDLE in
-# packages/worker/src/bundle-path.ts): less memory and CPU per worker, and the code cache the build stage made.
-RUN printf '#!/bin/sh\nexec node --max-semi-space-size=1 --optimize-for-size --no-memory-reducer --single-threaded-gc /app/packages/worker/dist/worker.cjs "$@"\n' > /usr/local/bin/fanout-worker \
+# packages/worker/src/bundle-path.ts): less CPU per worker, and the code cache the build stage made.
+RUN printf '#!/bin/sh\nexec node --no-memory-reducer --single-threaded-gc /app/packages/worker/dist/worker.cjs "$@"\n' > /usr/local/bin/fanout-worker \
  && chmod 755 /usr/local/bin/fanout-worker
 # Claude Code must not try to update itself or phone home from a read-only image.
 ENV NODE_ENV=production HOME=/home/fanout DISABLE_AUTOUPDATER=1 DISABLE_TELEMETRY=1 DISABLE_ERROR_REPORTING=1

@@ -15,21 +15,17 @@ export const WORKER_MAIN = 'worker-main.cjs';
 export const WORKER_CODE_CACHE = 'worker-main.cjs.v8cache';
 
 /**
- * V8's young generation grows to 16 MB semi-spaces by default; a worker allocates little and gains nothing
- * from that, while one worker per agent pays it in resident memory. `--optimize-for-size` trades speed a
- * worker does not need (it mostly waits for Claude Code) for memory: its USS went from 38 to 27 MB.
  * A worker's heap hardly changes while it waits, yet V8's memory reducer, about 8 s after start-up, ran three
  * full collections on four helper threads to shrink it; `--no-memory-reducer` and `--single-threaded-gc`
  * (collections on the main thread alone use less CPU in all) took a worker's CPU from 0.61 to 0.48 seconds
- * in a run of 20 s, at the same peak USS (BENCHMARKS.md). V8 takes a code cache only from a process with the
- * same flags, so the build makes the cache with these, and the worker image's `fanout-worker` passes them too.
+ * in a run of 20 s, at the same peak USS (BENCHMARKS.md). Flags that change how V8 compiles or lays out its
+ * heap make it refuse the code cache that Node.js ships for its own modules, so that every worker compiled
+ * each built-in module it loaded: `--max-semi-space-size=1 --optimize-for-size`, once here for 1 MB less
+ * USS, cost a worker about 0.04 CPU-seconds that way (a test checks that these flags keep that cache). V8
+ * takes a code cache only from a process with the same flags, so the build makes the worker's own cache with
+ * these, and the worker image's `fanout-worker` passes them too.
  */
-export const WORKER_NODE_FLAGS: readonly string[] = [
-  '--max-semi-space-size=1',
-  '--optimize-for-size',
-  '--no-memory-reducer',
-  '--single-threaded-gc',
-];
+export const WORKER_NODE_FLAGS: readonly string[] = ['--no-memory-reducer', '--single-threaded-gc'];
 
 /** Absolute path of the built launcher. */
 export function workerBundlePath(): string {

@@ -161,6 +161,24 @@ globalThis.Function = new Proxy(Function, {
 process.on('exit', () => writeFileSync(process.env.FUNCTION_LOG, JSON.stringify(bodies)));
 `;
 
+/**
+ * Preloaded with --require (and --expose-internals): writes which of Node.js's built-in modules it compiled
+ * with and without Node.js's own code cache to $CACHE_USAGE_LOG as the process exits.
+ */
+const RECORD_CACHE_USAGE = `
+const { writeFileSync } = require('node:fs');
+const { internalBinding } = require('internal/test/binding');
+process.on('exit', () => {
+  const { compiledWithCache, compiledWithoutCache } = internalBinding('builtins').getCacheUsage();
+  const usage = { with: [...compiledWithCache], without: [...compiledWithoutCache] };
+  writeFileSync(process.env.CACHE_USAGE_LOG, JSON.stringify(usage));
+});
+`;
+
+async function cacheUsage(log: string): Promise<{ with: string[]; without: string[] }> {
+  return JSON.parse(await readFile(log, 'utf8')) as { with: string[]; without: string[] };
+}
+
 /** Bodies of zod's compiled parsers, as RECORD_FUNCTIONS wrote them to `log`. */
 async function zodParsersIn(log: string): Promise<string[]> {
   const bodies = JSON.parse(await readFile(log, 'utf8')) as string[];
@@ -205,13 +223,14 @@ describe('the built launcher', () => {
   });
 
   it(
-    "runs an agent with the build's code cache when started as fanout starts it, and without when the flags differ",
+    "runs an agent with the build's code cache when started as fanout starts it, and without when V8's flags differ",
     { timeout: 60_000 },
     async () => {
       const model = await startModel();
       for (const [flags, expected] of [
         [WORKER_NODE_FLAGS, 'accepted'],
-        [[], 'rejected'],
+        // A flag that changes how V8 lays out its heap, and with it what compiled code fits.
+        [[...WORKER_NODE_FLAGS, '--optimize-for-size'], 'rejected'],
       ] as const) {
         const run = await runAgent(model, flags);
         expect(run.started, run.output).toMatchObject({ codeCache: expected });
@@ -263,6 +282,37 @@ describe('the built launcher', () => {
       ]);
       const run = await runAgent(model, WORKER_NODE_FLAGS, { FANOUT_NODE_EXTRA_CA_CERTS: ca });
       expect(await readFile(run.transcript, 'utf8')).toContain(`ca=${ca} stand-in=none`);
+    },
+  );
+
+  it(
+    "runs with V8 flags that keep Node.js's code cache of its own modules",
+    { timeout: 60_000 },
+    async () => {
+      const dir = await tempDir();
+      const preload = join(dir, 'record-cache-usage.cjs');
+      await writeFile(preload, RECORD_CACHE_USAGE);
+      const recorder = ['--expose-internals', '--no-warnings', '--require', preload];
+
+      // The recorder sees the cache refused where a V8 flag makes it so.
+      const probeLog = join(dir, 'probe.json');
+      const probe = spawn(
+        process.execPath,
+        [...recorder, '--optimize-for-size', '-e', "require('child_process')"],
+        {
+          env: { ...process.env, CACHE_USAGE_LOG: probeLog },
+          stdio: 'inherit',
+        },
+      );
+      expect(await new Promise((resolve) => probe.on('exit', resolve))).toBe(0);
+      expect((await cacheUsage(probeLog)).without).toContain('child_process');
+
+      // A worker loads every built-in module it uses from that cache, rather than compiling it.
+      const workerLog = join(dir, 'worker.json');
+      await runAgent(await startModel(), [...WORKER_NODE_FLAGS, ...recorder], { CACHE_USAGE_LOG: workerLog });
+      const usage = await cacheUsage(workerLog);
+      expect(usage.with).toContain('child_process');
+      expect(usage.without).toEqual([]);
     },
   );
 });
