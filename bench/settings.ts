@@ -31,9 +31,10 @@ export function loadSettings(env: NodeJS.ProcessEnv): BenchSettings {
   return {
     quick,
     agentCounts: quick ? [1, 4] : [1, 4, 8, 16],
-    // A round of 8 agents swings by a tenth on these shared cores and one of 16 by more, so those get as many
-    // rounds as the time allows: a round of 16 takes three minutes.
-    repeats: (agents) => (quick ? 2 : agents === 8 ? 5 : 4),
+    // A round of 8 agents swings by a fifth from round to round and one of 16 by more, so those get as many
+    // rounds as the time allows (a round of 16 takes two minutes). Nine rounds of 8 run each of the three
+    // orders of the trials three times.
+    repeats: (agents) => (quick ? 2 : agents === 8 ? 9 : 4),
     responseDelayMs: delay,
     fakeRuns: 1000,
     apiRequests: quick ? 200 : 1000,
