@@ -14,7 +14,7 @@ export interface BenchResults {
   loadBefore: number[];
   /** Of the machine's CPU time during the run, the share the hypervisor gave to other guests (steal). */
   stolenPercent: number;
-  /** Certificates in the file that NODE_EXTRA_CA_CERTS names; null when it is not set. */
+  /** Certificates in the file that NODE_EXTRA_CA_CERTS names; null when it is not set or cannot be read. */
   extraCaCerts: number | null;
   overhead: OverheadRow[];
   orchestratorIdleMb: number;

@@ -146,6 +146,24 @@ async function runAgent(model: ScriptedModel, flags: readonly string[], env: Rec
   return { output, started, transcript: fixture.paths.agent(0).transcript };
 }
 
+/** A new temp folder holding `source` as `name`, a script to preload with --require. */
+async function preloadFile(name: string, source: string): Promise<{ dir: string; preload: string }> {
+  const dir = await tempDir();
+  const preload = join(dir, name);
+  await writeFile(preload, source);
+  return { dir, preload };
+}
+
+/** Runs Node.js with `args` in the launcher's folder (where zod resolves), `env` added, and expects exit 0. */
+async function expectNodeRuns(args: string[], env: Record<string, string>): Promise<void> {
+  const child = spawn(process.execPath, args, {
+    cwd: dirname(LAUNCHER),
+    env: { ...process.env, ...env },
+    stdio: 'inherit',
+  });
+  expect(await new Promise((resolve) => child.on('exit', resolve))).toBe(0);
+}
+
 /**
  * Preloaded with --require: records the body of every function made from a string (`new Function`), and
  * writes them to $FUNCTION_LOG as the process exits.
@@ -242,23 +260,12 @@ describe('the built launcher', () => {
     'checks its configuration and files with zod without compiling parsers at run time',
     { timeout: 60_000 },
     async () => {
-      const dir = await tempDir();
-      const preload = join(dir, 'record-functions.cjs');
-      await writeFile(preload, RECORD_FUNCTIONS);
+      const { dir, preload } = await preloadFile('record-functions.cjs', RECORD_FUNCTIONS);
 
       // The recorder sees zod's compiled parsers where zod compiles them.
       const zodLog = join(dir, 'zod.json');
-      const probe = spawn(
-        process.execPath,
-        [
-          '--require',
-          preload,
-          '-e',
-          "require('zod').object({ a: require('zod').string() }).parse({ a: 'x' })",
-        ],
-        { cwd: dirname(LAUNCHER), env: { ...process.env, FUNCTION_LOG: zodLog }, stdio: 'inherit' },
-      );
-      expect(await new Promise((resolve) => probe.on('exit', resolve))).toBe(0);
+      const zodProbe = "require('zod').object({ a: require('zod').string() }).parse({ a: 'x' })";
+      await expectNodeRuns(['--require', preload, '-e', zodProbe], { FUNCTION_LOG: zodLog });
       expect(await zodParsersIn(zodLog)).not.toEqual([]);
 
       // A worker checks each file once: compiling a parser for each would cost more than it saves.
@@ -289,22 +296,14 @@ describe('the built launcher', () => {
     "runs with V8 flags that keep Node.js's code cache of its own modules",
     { timeout: 60_000 },
     async () => {
-      const dir = await tempDir();
-      const preload = join(dir, 'record-cache-usage.cjs');
-      await writeFile(preload, RECORD_CACHE_USAGE);
+      const { dir, preload } = await preloadFile('record-cache-usage.cjs', RECORD_CACHE_USAGE);
       const recorder = ['--expose-internals', '--no-warnings', '--require', preload];
 
       // The recorder sees the cache refused where a V8 flag makes it so.
       const probeLog = join(dir, 'probe.json');
-      const probe = spawn(
-        process.execPath,
-        [...recorder, '--optimize-for-size', '-e', "require('child_process')"],
-        {
-          env: { ...process.env, CACHE_USAGE_LOG: probeLog },
-          stdio: 'inherit',
-        },
-      );
-      expect(await new Promise((resolve) => probe.on('exit', resolve))).toBe(0);
+      await expectNodeRuns([...recorder, '--optimize-for-size', '-e', "require('child_process')"], {
+        CACHE_USAGE_LOG: probeLog,
+      });
       expect((await cacheUsage(probeLog)).without).toContain('child_process');
 
       // A worker loads every built-in module it uses from that cache, rather than compiling it.
