@@ -49,7 +49,7 @@ describe('AgentStateWriter', () => {
     await expect.poll(read).toMatchObject({ numTurns: 3 });
     const { rev } = await read();
     expect(rev).toBeLessThanOrEqual(3);
-    await writer.stop({ ...progress(4), activity: null });
+    writer.stop({ ...progress(4), activity: null });
     expect(await read()).toMatchObject({ rev: rev + 1, numTurns: 4, activity: null });
     writer.update(progress(5));
     await new Promise((r) => setTimeout(r, 300));
@@ -61,12 +61,12 @@ describe('AgentStateWriter', () => {
     const writer = await AgentStateWriter.start({ ...options(), heartbeatMs: 50 });
     expect((await read()).rev).toBe(42);
     await expect.poll(async () => (await read()).rev).toBeGreaterThanOrEqual(44);
-    await writer.stop();
+    writer.stop();
   });
 
   async function startAndStop() {
     const writer = await AgentStateWriter.start(options());
-    await writer.stop();
+    writer.stop();
     return read();
   }
 });

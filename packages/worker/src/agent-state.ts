@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { ZERO_USAGE, stateFileSchema, type StateFile } from '@fanout/shared';
-import { writeJsonAtomic } from './atomic-file.js';
+import { writeJsonAtomicSync } from './atomic-file.js';
 import { errorMessage, type Logger } from './logger.js';
 import type { Progress } from './outcome.js';
 
@@ -35,7 +35,6 @@ export class AgentStateWriter {
   private lastWrite = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly heartbeat: NodeJS.Timeout;
-  private writing: Promise<void> = Promise.resolve();
   private stopped = false;
 
   private constructor(
@@ -64,7 +63,6 @@ export class AgentStateWriter {
   static async start(options: AgentStateOptions): Promise<AgentStateWriter> {
     const writer = new AgentStateWriter(options, await previousRev(options.path));
     writer.writeNow();
-    await writer.writing;
     return writer;
   }
 
@@ -78,12 +76,11 @@ export class AgentStateWriter {
   }
 
   /** Writes the last state and stops writing; state.json does not change after this. */
-  async stop(progress?: Progress & Pick<StateFile, 'checking' | 'settingUp'>): Promise<void> {
+  stop(progress?: Progress & Pick<StateFile, 'checking' | 'settingUp'>): void {
     if (progress) this.state = { ...this.state, ...progress };
     this.writeNow();
     this.stopped = true;
     clearInterval(this.heartbeat);
-    await this.writing;
   }
 
   private writeNow(): void {
@@ -92,11 +89,10 @@ export class AgentStateWriter {
     this.timer = undefined;
     this.lastWrite = Date.now();
     this.state = { ...this.state, rev: this.state.rev + 1, heartbeatAt: this.options.clock().toISOString() };
-    const snapshot = this.state;
-    this.writing = this.writing
-      .then(() => writeJsonAtomic(this.options.path, snapshot))
-      .catch((error: unknown) => {
-        this.options.log.warn('could not write state.json', { error: errorMessage(error) });
-      });
+    try {
+      writeJsonAtomicSync(this.options.path, this.state);
+    } catch (error) {
+      this.options.log.warn('could not write state.json', { error: errorMessage(error) });
+    }
   }
 }

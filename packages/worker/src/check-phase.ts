@@ -1,5 +1,5 @@
+import { existsSync } from 'node:fs';
 import type { CheckResult } from '@fanout/shared';
-import { fileExists } from './atomic-file.js';
 import { watchCancelFile } from './cancel-watch.js';
 import type { Logger } from './logger.js';
 import { runCheck } from './run-check.js';
@@ -31,12 +31,10 @@ export async function runCheckPhase(options: CheckPhaseOptions): Promise<CheckRe
     if (!abort.signal.aborted) log.info('stopping the check', { why });
     abort.abort(why);
   };
-  if (await fileExists(options.cancelPath)) cancel('cancelled');
+  if (existsSync(options.cancelPath)) cancel('cancelled');
   const watch = watchCancelFile(options.cancelPath, options.cancelPollMs, () => cancel('cancelled'));
   const unsubscribe = options.onStopSignal(() => {
-    void fileExists(options.cancelPath).then((found) =>
-      cancel(found ? 'cancelled' : 'stopped: the worker was told to stop'),
-    );
+    cancel(existsSync(options.cancelPath) ? 'cancelled' : 'stopped: the worker was told to stop');
   });
   try {
     if (!abort.signal.aborted) log.info('running the check', { command: options.command });

@@ -193,6 +193,24 @@ process.on('exit', () => {
 });
 `;
 
+/**
+ * Preloaded with --require: counts the asynchronous resources the process makes, by type, and writes the
+ * counts to $ASYNC_LOG as it exits. FSREQPROMISE and FSREQCALLBACK are file operations sent to the thread pool.
+ */
+const RECORD_ASYNC_RESOURCES = `
+const { writeFileSync } = require('node:fs');
+const { createHook } = require('node:async_hooks');
+const counts = {};
+createHook({ init: (_id, type) => { counts[type] = (counts[type] ?? 0) + 1; } }).enable();
+process.on('exit', () => writeFileSync(process.env.ASYNC_LOG, JSON.stringify(counts)));
+`;
+
+/** File operations sent to Node.js's thread pool, as RECORD_ASYNC_RESOURCES wrote them to `log`. */
+async function threadPoolFileRequests(log: string): Promise<number> {
+  const counts = JSON.parse(await readFile(log, 'utf8')) as Record<string, number>;
+  return (counts['FSREQPROMISE'] ?? 0) + (counts['FSREQCALLBACK'] ?? 0);
+}
+
 async function cacheUsage(log: string): Promise<{ with: string[]; without: string[] }> {
   return JSON.parse(await readFile(log, 'utf8')) as { with: string[]; without: string[] };
 }
@@ -289,6 +307,39 @@ describe('the built launcher', () => {
       ]);
       const run = await runAgent(model, WORKER_NODE_FLAGS, { FANOUT_NODE_EXTRA_CA_CERTS: ca });
       expect(await readFile(run.transcript, 'utf8')).toContain(`ca=${ca} stand-in=none`);
+    },
+  );
+
+  it(
+    'writes its transcript, state and cancel checks without a round trip through the thread pool',
+    { timeout: 60_000 },
+    async () => {
+      const { dir, preload } = await preloadFile('record-async.cjs', RECORD_ASYNC_RESOURCES);
+
+      // The recorder sees a file operation sent to the thread pool.
+      const probeLog = join(dir, 'probe.json');
+      await expectNodeRuns(['--require', preload, '-e', "require('node:fs').promises.stat('.')"], {
+        ASYNC_LOG: probeLog,
+      });
+      expect(await threadPoolFileRequests(probeLog)).toBe(1);
+
+      // An agent of several turns: each message is a transcript line, and most change state.json.
+      const model = await startModel([
+        steps.write('notes.md', 'one\ntwo\n'),
+        ...['first', 'second', 'third', 'fourth'].map((word) => steps.bash(`echo ${word}`)),
+        steps.commit('Add notes'),
+        steps.text('Done.'),
+      ]);
+      const workerLog = join(dir, 'worker.json');
+      const run = await runAgent(model, [...WORKER_NODE_FLAGS, '--require', preload], {
+        ASYNC_LOG: workerLog,
+      });
+      const lines = (await readFile(run.transcript, 'utf8')).trim().split('\n').length;
+      expect(lines).toBeGreaterThanOrEqual(14);
+      // What is left goes through the pool once a run (14 when this was written): reading the previous
+      // state, git's info/exclude, the run's folders, writing result.json. Through the pool, each transcript
+      // line, state write and cancel check made two to five requests there: 159 in this run.
+      expect(await threadPoolFileRequests(workerLog)).toBeLessThanOrEqual(20);
     },
   );
 

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -23,7 +24,7 @@ import {
 import { loadAgentSdk } from './agent-sdk.js';
 import { describeCheck, describeSetup } from './activity.js';
 import { AgentStateWriter } from './agent-state.js';
-import { fileExists, writeJsonOnce } from './atomic-file.js';
+import { writeJsonOnce } from './atomic-file.js';
 import { watchCancelFile } from './cancel-watch.js';
 import { runCheckPhase } from './check-phase.js';
 import { bundledClaudeBinary } from './claude-binary.js';
@@ -208,7 +209,7 @@ async function runConfigured(
       });
       return EXIT_FAILED;
     }
-    if (await fileExists(agent.result)) {
+    if (existsSync(agent.result)) {
       // Launched twice, or after the agent was finished for it: the outcome stands, and two agents must
       // never work in one worktree.
       log.warn('this agent already has an outcome (result.json); nothing to do');
@@ -306,7 +307,7 @@ async function runAgent(ctx: AgentContext): Promise<number> {
   let setupFailure: Outcome | null = null;
   try {
     if (run.setup !== null) await runSetup(ctx, run.setup, timing, tracker, state);
-    transcript = await TranscriptWriter.open(agent.transcript);
+    transcript = TranscriptWriter.open(agent.transcript);
     const ended = await runQuery(ctx, timing, transcript, tracker, state);
     outcome = decideOutcome({ ...ended, timeoutSeconds: run.timeoutSeconds });
     if (outcome.error?.code === 'budget' && run.budgetUsd !== null) {
@@ -348,9 +349,11 @@ async function runAgent(ctx: AgentContext): Promise<number> {
       log,
     });
   }
-  await transcript?.close().catch((error: unknown) => {
+  try {
+    transcript?.close();
+  } catch (error) {
     log.warn('could not close the transcript', { error: errorMessage(error) });
-  });
+  }
   const progress = tracker.snapshot();
   await state.stop({ ...progress, activity: null, ...(check ? { checking: false } : {}) });
   const recorded = await recordResult(agent, log, {
@@ -384,7 +387,7 @@ async function runQuery(
   state: AgentStateWriter,
 ): Promise<QueryEnd> {
   const { config, run, agent, log, stop } = ctx;
-  if (!stop.cause && (await fileExists(ctx.cancelPath))) stop.request('cancelled');
+  if (!stop.cause && existsSync(ctx.cancelPath)) stop.request('cancelled');
   if (stop.cause) return { result: null, thrown: null, stop: stop.cause };
 
   const model = run.models[config.agentIndex] ?? run.model;
@@ -430,9 +433,9 @@ async function runQuery(
 
   let stopAtResult: StopCause | null = null;
   let transcriptBroken = false;
-  const onMessage = async (message: SDKMessage) => {
+  const onMessage = (message: SDKMessage) => {
     try {
-      await transcript.append(message);
+      transcript.append(message);
     } catch (error) {
       if (!transcriptBroken) log.error('cannot append to the transcript', { error: errorMessage(error) });
       transcriptBroken = true;
@@ -459,7 +462,7 @@ async function runQuery(
     // The Claude Code process may have died from the same signal that is about to reach this worker, or a
     // cancel may have just been requested: let those arrive before calling it a crash.
     await sleep(250);
-    if (!stop.cause && (await fileExists(ctx.cancelPath))) stop.request('cancelled');
+    if (!stop.cause && existsSync(ctx.cancelPath)) stop.request('cancelled');
   }
   return { result, thrown, stop: result ? stopAtResult : stop.cause };
 }
@@ -470,13 +473,13 @@ async function runQuery(
  */
 async function consumeUntilStopped(
   q: Query,
-  onMessage: (message: SDKMessage) => Promise<void>,
+  onMessage: (message: SDKMessage) => void,
   stop: StopRequest,
   stopWaitMs: number,
   log: Logger,
 ): Promise<void> {
   const consumed = (async () => {
-    for await (const message of q) await onMessage(message);
+    for await (const message of q) onMessage(message);
   })();
   const gaveUp = Symbol('gave up');
   const winner = await Promise.race([consumed, stop.requested.then(() => sleep(stopWaitMs, gaveUp))]);
@@ -573,7 +576,7 @@ async function runSetup(
   state: AgentStateWriter,
 ): Promise<void> {
   const { config, log, stop } = ctx;
-  if (!stop.cause && (await fileExists(ctx.cancelPath))) stop.request('cancelled');
+  if (!stop.cause && existsSync(ctx.cancelPath)) stop.request('cancelled');
   tracker.setActivity(describeSetup(command));
   state.update({ ...tracker.snapshot(), settingUp: true });
   const setup = await runSetupPhase({

@@ -53,7 +53,7 @@ describe('runCheck', () => {
     expect(result).toMatchObject({ status: 'error', exitCode: null, message: 'timed out after 0.5 s' });
     expect(result.output).toBe('started\n');
     expect(existsSync(marker)).toBe(false);
-    expect(await findProcessesIn(dir)).toEqual([]);
+    expect(findProcessesIn(dir)).toEqual([]);
   });
 
   it('is an error when it is stopped, with the reason', async () => {
@@ -61,7 +61,7 @@ describe('runCheck', () => {
     const running = check('echo waiting; sleep 30', { signal: abort.signal });
     setTimeout(() => abort.abort('cancelled'), 300);
     expect(await running).toMatchObject({ status: 'error', exitCode: null, message: 'cancelled' });
-    expect(await findProcessesIn(dir)).toEqual([]);
+    expect(findProcessesIn(dir)).toEqual([]);
 
     const before = new AbortController();
     before.abort('cancelled');

@@ -231,7 +231,7 @@ describe('fanout-worker with the real Claude Code', () => {
         message: 'cancelled',
         output: 'waiting\n',
       });
-      expect(await findProcessesIn(worktree)).toEqual([]);
+      expect(findProcessesIn(worktree)).toEqual([]);
     },
   );
 
@@ -330,7 +330,7 @@ describe('fanout-worker with the real Claude Code', () => {
       );
       expect(await fixture.git(0, 'show', 'agent-0:draft.txt')).toBe('draft');
       // Nothing runs in the worktree any more, and nothing changed it after the commit.
-      expect(await findProcessesIn(worktree)).toEqual([]);
+      expect(findProcessesIn(worktree)).toEqual([]);
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(await fixture.git(0, 'status', '--porcelain')).toBe('');
     },
@@ -540,7 +540,7 @@ describe("fanout-worker with the run's setup", () => {
       expect(result.status).toBe('cancelled');
       expect(result.error?.code).toBe('cancelled');
       expect(model.requests).toEqual([]);
-      expect(await findProcessesIn(worktree)).toEqual([]);
+      expect(findProcessesIn(worktree)).toEqual([]);
       // What the setup had done so far is not committed.
       expect(result.commit).toBe(fixture.baseCommit);
       expect(await fixture.git(0, 'status', '--porcelain')).toBe('?? half-done.txt');

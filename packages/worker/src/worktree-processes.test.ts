@@ -60,14 +60,14 @@ describe('worktree processes', () => {
     await killWorktreeProcesses(join(dir, 'worktree'), { graceMs: 300 });
     expect(Date.now() - started).toBeGreaterThanOrEqual(300);
     expect(Date.now() - started).toBeLessThan(5000);
-    expect(await findProcessesIn(join(dir, 'worktree'))).toEqual([]);
+    expect(findProcessesIn(join(dir, 'worktree'))).toEqual([]);
   });
 
   it('never ends the calling process even when its cwd is inside', async () => {
     const before = process.cwd();
     process.chdir(join(dir, 'worktree'));
     try {
-      expect(await findProcessesIn(join(dir, 'worktree'))).not.toContain(process.pid);
+      expect(findProcessesIn(join(dir, 'worktree'))).not.toContain(process.pid);
     } finally {
       process.chdir(before);
     }

@@ -1,4 +1,4 @@
-import { readFile, readdir, readlink, realpath } from 'node:fs/promises';
+import { readFileSync, readdirSync, readlinkSync, realpathSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errorMessage, type Logger } from './logger.js';
 
@@ -6,6 +6,10 @@ import { errorMessage, type Logger } from './logger.js';
  * Ends every process whose working directory is inside a worktree, so nothing writes into it while fanout
  * commits. Claude Code runs Bash-tool commands in their own session, so killing the agent's process group
  * would miss them; /proc is the one place that shows them all.
+ *
+ * /proc is read synchronously: its files are made in memory as they are read and never wait for a disk, and a
+ * scan reads a few hundred of them (a link and a stat per process on the machine), where a round trip through
+ * the thread pool would cost more than each read.
  */
 
 export interface ProcessScanOptions {
@@ -20,9 +24,9 @@ interface ProcStat {
   ppid: number;
 }
 
-async function readStat(procRoot: string, pid: number): Promise<ProcStat | null> {
+function readStat(procRoot: string, pid: number): ProcStat | null {
   try {
-    const text = await readFile(`${procRoot}/${pid}/stat`, 'utf8');
+    const text = readFileSync(`${procRoot}/${pid}/stat`, 'utf8');
     // "pid (comm) state ppid …": comm may hold spaces and parentheses, so read after the last ")".
     const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
     return { state: fields[0] ?? '?', ppid: Number(fields[1]) };
@@ -32,12 +36,12 @@ async function readStat(procRoot: string, pid: number): Promise<ProcStat | null>
 }
 
 /** This process and its ancestors: the worker must not kill itself or whoever started it. */
-export async function selfAndAncestors(procRoot = '/proc'): Promise<Set<number>> {
+export function selfAndAncestors(procRoot = '/proc'): Set<number> {
   const pids = new Set<number>([process.pid]);
   let pid = process.ppid;
   while (pid > 1 && !pids.has(pid)) {
     pids.add(pid);
-    const stat = await readStat(procRoot, pid);
+    const stat = readStat(procRoot, pid);
     if (!stat) break;
     pid = stat.ppid;
   }
@@ -49,29 +53,34 @@ function isInside(path: string, dir: string): boolean {
 }
 
 /** Live processes (zombies excluded) whose working directory is `dir` or below it. */
-export async function findProcessesIn(dir: string, options: ProcessScanOptions = {}): Promise<number[]> {
+export function findProcessesIn(dir: string, options: ProcessScanOptions = {}): number[] {
   const procRoot = options.procRoot ?? '/proc';
-  const exclude = options.exclude ?? (await selfAndAncestors(procRoot));
-  const root = await realpath(dir).catch(() => dir);
+  const exclude = options.exclude ?? selfAndAncestors(procRoot);
+  let root = dir;
+  try {
+    root = realpathSync(dir);
+  } catch {
+    // gone already: compare against the path as given
+  }
   const found: number[] = [];
-  for (const entry of await readdir(procRoot)) {
+  for (const entry of readdirSync(procRoot)) {
     if (!/^[0-9]+$/.test(entry)) continue;
     const pid = Number(entry);
     if (exclude.has(pid)) continue;
     let cwd: string;
     try {
-      cwd = (await readlink(`${procRoot}/${pid}/cwd`)).replace(/ \(deleted\)$/, '');
+      cwd = readlinkSync(`${procRoot}/${pid}/cwd`).replace(/ \(deleted\)$/, '');
     } catch {
       continue; // gone, or not ours to inspect
     }
     if (!isInside(cwd, root)) continue;
-    if (await isAlive(pid, procRoot)) found.push(pid);
+    if (isAlive(pid, procRoot)) found.push(pid);
   }
   return found;
 }
 
-async function isAlive(pid: number, procRoot: string): Promise<boolean> {
-  const stat = await readStat(procRoot, pid);
+function isAlive(pid: number, procRoot: string): boolean {
+  const stat = readStat(procRoot, pid);
   return stat !== null && stat.state !== 'Z' && stat.state !== 'X';
 }
 
@@ -87,8 +96,7 @@ async function waitGone(pids: number[], ms: number, procRoot: string): Promise<n
   const deadline = Date.now() + ms;
   let alive = pids;
   for (;;) {
-    const states = await Promise.all(alive.map((pid) => isAlive(pid, procRoot)));
-    alive = alive.filter((_, i) => states[i]);
+    alive = alive.filter((pid) => isAlive(pid, procRoot));
     if (alive.length === 0 || Date.now() >= deadline) return alive;
     await sleep(50);
   }
@@ -105,11 +113,11 @@ export interface KillOptions extends ProcessScanOptions {
  */
 export async function killWorktreeProcesses(dir: string, options: KillOptions = {}): Promise<number[]> {
   const procRoot = options.procRoot ?? '/proc';
-  const exclude = options.exclude ?? (await selfAndAncestors(procRoot));
+  const exclude = options.exclude ?? selfAndAncestors(procRoot);
   const graceMs = options.graceMs ?? 2000;
   const signalled: number[] = [];
   for (let round = 0; round < 3; round++) {
-    const pids = await findProcessesIn(dir, { procRoot, exclude });
+    const pids = findProcessesIn(dir, { procRoot, exclude });
     if (pids.length === 0) break;
     signalled.push(...pids);
     for (const pid of pids) signal(pid, 'SIGTERM');
