@@ -146,22 +146,34 @@ async function runAgent(model: ScriptedModel, flags: readonly string[], env: Rec
   return { output, started, transcript: fixture.paths.agent(0).transcript };
 }
 
-/** A new temp folder holding `source` as `name`, a script to preload with --require. */
-async function preloadFile(name: string, source: string): Promise<{ dir: string; preload: string }> {
+/**
+ * A recorder: `source`, preloaded with --require (after `nodeArgs`), writes what it saw to the file that
+ * $`logVar` names as the process exits. `probe` runs Node.js with it on `code`, in the launcher's folder
+ * (where zod resolves), to show that it sees what it looks for; `worker` runs agent 0 of a new run with it.
+ * Both expect the process to succeed and return the log's path.
+ */
+async function recorder(name: string, source: string, logVar: string, nodeArgs: readonly string[] = []) {
   const dir = await tempDir();
   const preload = join(dir, name);
   await writeFile(preload, source);
-  return { dir, preload };
-}
-
-/** Runs Node.js with `args` in the launcher's folder (where zod resolves), `env` added, and expects exit 0. */
-async function expectNodeRuns(args: string[], env: Record<string, string>): Promise<void> {
-  const child = spawn(process.execPath, args, {
-    cwd: dirname(LAUNCHER),
-    env: { ...process.env, ...env },
-    stdio: 'inherit',
-  });
-  expect(await new Promise((resolve) => child.on('exit', resolve))).toBe(0);
+  const args = [...nodeArgs, '--require', preload];
+  return {
+    async probe(code: string, extraArgs: readonly string[] = []): Promise<string> {
+      const log = join(dir, 'probe.json');
+      const child = spawn(process.execPath, [...args, ...extraArgs, '-e', code], {
+        cwd: dirname(LAUNCHER),
+        env: { ...process.env, [logVar]: log },
+        stdio: 'inherit',
+      });
+      expect(await new Promise((resolve) => child.on('exit', resolve))).toBe(0);
+      return log;
+    },
+    async worker(model: ScriptedModel): Promise<{ log: string; transcript: string }> {
+      const log = join(dir, 'worker.json');
+      const run = await runAgent(model, [...WORKER_NODE_FLAGS, ...args], { [logVar]: log });
+      return { log, transcript: run.transcript };
+    },
+  };
 }
 
 /**
@@ -280,20 +292,15 @@ describe('the built launcher', () => {
     'checks its configuration and files with zod without compiling parsers at run time',
     { timeout: 60_000 },
     async () => {
-      const { dir, preload } = await preloadFile('record-functions.cjs', RECORD_FUNCTIONS);
+      const record = await recorder('record-functions.cjs', RECORD_FUNCTIONS, 'FUNCTION_LOG');
 
       // The recorder sees zod's compiled parsers where zod compiles them.
-      const zodLog = join(dir, 'zod.json');
       const zodProbe = "require('zod').object({ a: require('zod').string() }).parse({ a: 'x' })";
-      await expectNodeRuns(['--require', preload, '-e', zodProbe], { FUNCTION_LOG: zodLog });
-      expect(await zodParsersIn(zodLog)).not.toEqual([]);
+      expect(await zodParsersIn(await record.probe(zodProbe))).not.toEqual([]);
 
       // A worker checks each file once: compiling a parser for each would cost more than it saves.
-      const workerLog = join(dir, 'worker.json');
-      await runAgent(await startModel(), [...WORKER_NODE_FLAGS, '--require', preload], {
-        FUNCTION_LOG: workerLog,
-      });
-      expect(await zodParsersIn(workerLog)).toEqual([]);
+      const worker = await record.worker(await startModel());
+      expect(await zodParsersIn(worker.log)).toEqual([]);
     },
   );
 
@@ -316,13 +323,10 @@ describe('the built launcher', () => {
     'writes its transcript, state and cancel checks without a round trip through the thread pool',
     { timeout: 60_000 },
     async () => {
-      const { dir, preload } = await preloadFile('record-async.cjs', RECORD_ASYNC_RESOURCES);
+      const record = await recorder('record-async.cjs', RECORD_ASYNC_RESOURCES, 'ASYNC_LOG');
 
       // The recorder sees a file operation sent to the thread pool.
-      const probeLog = join(dir, 'probe.json');
-      await expectNodeRuns(['--require', preload, '-e', "require('node:fs').promises.stat('.')"], {
-        ASYNC_LOG: probeLog,
-      });
+      const probeLog = await record.probe("require('node:fs').promises.stat('.')");
       expect(await threadPoolFileRequests(probeLog)).toBe(1);
 
       // An agent of several turns: each message is a transcript line, and most change state.json.
@@ -332,16 +336,13 @@ describe('the built launcher', () => {
         steps.commit('Add notes'),
         steps.text('Done.'),
       ]);
-      const workerLog = join(dir, 'worker.json');
-      const run = await runAgent(model, [...WORKER_NODE_FLAGS, '--require', preload], {
-        ASYNC_LOG: workerLog,
-      });
-      const lines = (await readFile(run.transcript, 'utf8')).trim().split('\n').length;
+      const worker = await record.worker(model);
+      const lines = (await readFile(worker.transcript, 'utf8')).trim().split('\n').length;
       expect(lines).toBeGreaterThanOrEqual(14);
       // What is left goes through the pool once a run (14 when this was written): reading the previous
       // state, git's info/exclude, the run's folders, writing result.json. Through the pool, each transcript
       // line, state write and cancel check made two to five requests there: 159 in this run.
-      expect(await threadPoolFileRequests(workerLog)).toBeLessThanOrEqual(20);
+      expect(await threadPoolFileRequests(worker.log)).toBeLessThanOrEqual(20);
     },
   );
 
@@ -349,20 +350,17 @@ describe('the built launcher', () => {
     "runs with V8 flags that keep Node.js's code cache of its own modules",
     { timeout: 60_000 },
     async () => {
-      const { dir, preload } = await preloadFile('record-cache-usage.cjs', RECORD_CACHE_USAGE);
-      const recorder = ['--expose-internals', '--no-warnings', '--require', preload];
+      const record = await recorder('record-cache-usage.cjs', RECORD_CACHE_USAGE, 'CACHE_USAGE_LOG', [
+        '--expose-internals',
+        '--no-warnings',
+      ]);
 
       // The recorder sees the cache refused where a V8 flag makes it so.
-      const probeLog = join(dir, 'probe.json');
-      await expectNodeRuns([...recorder, '--optimize-for-size', '-e', "require('child_process')"], {
-        CACHE_USAGE_LOG: probeLog,
-      });
+      const probeLog = await record.probe("require('child_process')", ['--optimize-for-size']);
       expect((await cacheUsage(probeLog)).without).toContain('child_process');
 
       // A worker loads every built-in module it uses from that cache, rather than compiling it.
-      const workerLog = join(dir, 'worker.json');
-      await runAgent(await startModel(), [...WORKER_NODE_FLAGS, ...recorder], { CACHE_USAGE_LOG: workerLog });
-      const usage = await cacheUsage(workerLog);
+      const usage = await cacheUsage((await record.worker(await startModel())).log);
       expect(usage.with).toContain('child_process');
       expect(usage.without).toEqual([]);
     },
